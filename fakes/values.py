@@ -1,0 +1,40 @@
+"""The fixed fake values: one place for every identity and name the fakes hand out.
+
+Everything here is obviously fake on sight: GUIDs are all zeros but for their last digits, names
+start with ``fake``, and e-mail domains use the reserved ``.invalid`` top-level domain. Sanitizing
+maps each real value to the fake value of the same kind, so a cassette recorded live replays
+against the same values the fakes use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+TENANT_ID = "00000000-0000-0000-0000-000000000001"
+USER_OBJECT_ID = "00000000-0000-0000-0000-000000000002"
+CLIENT_APP_ID = "00000000-0000-0000-0000-000000000003"
+WORKSPACE_ID = "00000000-0000-0000-0000-000000000004"
+
+RESOURCE_GROUP = "fake-rg"
+WORKSPACE_NAME = "fake-ws"
+VAULT_NAME = "fake-vault"
+VAULT_URL = f"https://{VAULT_NAME}.vault.azure.net"
+SECRET_NAME = "fake-secret"
+SECRET_VALUE = "fake-secret-value"
+STORAGE_ACCOUNT = "fakestorage"
+COMPUTE_NAME = "cpu-cluster"
+PARENT_RUN_ID = "fake-parent-run"
+
+
+@dataclass(frozen=True)
+class FakeUser:
+    """The user a fake token speaks for: the submitting user of an on-behalf-of job."""
+
+    object_id: str = USER_OBJECT_ID
+    tenant_id: str = TENANT_ID
+    upn: str = "obo-user@fake.invalid"
+    name: str = "Fake OBO User"
+
+
+DEFAULT_USER = FakeUser()
