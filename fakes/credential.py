@@ -76,7 +76,9 @@ class _TokenIssuer:
                 message="FakeCredential was closed; a closed credential issues no tokens"
             )
         if not request.scopes:
-            raise ValueError("get_token requires at least one scope, e.g. 'https://vault.azure.net/.default'")
+            raise ValueError(
+                "get_token requires at least one scope, e.g. 'https://vault.azure.net/.default'"
+            )
         resources = {resource_of(scope) for scope in request.scopes}
         if len(resources) > 1:
             raise ValueError(
@@ -126,7 +128,9 @@ def _request_from_get_token(
     )
 
 
-def _request_from_options(scopes: tuple[str, ...], options: TokenRequestOptions | None) -> TokenRequest:
+def _request_from_options(
+    scopes: tuple[str, ...], options: TokenRequestOptions | None
+) -> TokenRequest:
     given: dict[str, Any] = dict(options or {})
     claims = given.pop("claims", None)
     tenant_id = given.pop("tenant_id", None)
@@ -200,7 +204,9 @@ class FakeCredential(_FakeCredentialBase):
         info = self._issuer.issue(request)
         return AccessToken(info.token, info.expires_on)
 
-    def get_token_info(self, *scopes: str, options: TokenRequestOptions | None = None) -> AccessTokenInfo:
+    def get_token_info(
+        self, *scopes: str, options: TokenRequestOptions | None = None
+    ) -> AccessTokenInfo:
         """Return a fake token for ``scopes`` (``SupportsTokenInfo`` protocol)."""
         return self._issuer.issue(_request_from_options(scopes, options))
 

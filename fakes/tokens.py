@@ -26,7 +26,9 @@ def resource_of(scope: str) -> str:
     resource before its last path segment. Raises ``ValueError`` for an empty scope.
     """
     if not scope or not scope.strip():
-        raise ValueError("a token scope must be a non-empty string such as 'https://vault.azure.net/.default'")
+        raise ValueError(
+            "a token scope must be a non-empty string such as 'https://vault.azure.net/.default'"
+        )
     if scope.endswith("/.default"):
         return scope[: -len("/.default")]
     head, sep, _permission = scope.rpartition("/")
@@ -80,7 +82,9 @@ def read_claims(token: str) -> dict[str, Any]:
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload))
     except (ValueError, json.JSONDecodeError) as error:
-        raise ValueError(f"not a JWT: the payload segment is not base64url JSON ({error})") from None
+        raise ValueError(
+            f"not a JWT: the payload segment is not base64url JSON ({error})"
+        ) from None
     if not isinstance(claims, dict):
         raise ValueError("not a JWT: the payload is not a JSON object")
     return claims

@@ -1,0 +1,7 @@
+"""Entry point for ``python -m obo_job``."""
+
+import sys
+
+from obo_job.cli import main
+
+sys.exit(main())
