@@ -1,0 +1,37 @@
+"""Fixtures for the fake Azure tests.
+
+Network: pyproject's addopts run every test with pytest-recording's ``--block-network``, which
+(in pytest-recording 0.14.1) patches ``socket.connect`` for the whole process and blocks loopback
+too. Its ``allowed_hosts`` fixture decides what passes, reading a ``block_network`` marker, then
+``--allowed-hosts``, then ``vcr_config``. Overriding that fixture here, for this directory only,
+admits exactly ``127.0.0.1`` (the regex is matched from the start, hence the ``$`` anchor: a bare
+``127.0.0.1`` would also admit ``127.0.0.10``). Every client in these tests reaches the fake
+through ``HTTPS_PROXY=http://127.0.0.1:<port>``, so nothing else ever needs a connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from azure.keyvault.secrets._shared import http_challenge_cache
+
+from fakes.cloud.pytest_plugin import fake_azure, fake_azure_env
+
+__all__ = ["fake_azure", "fake_azure_env"]
+
+LOOPBACK_ONLY = [r"^127\.0\.0\.1$"]
+
+
+@pytest.fixture
+def allowed_hosts() -> list[str]:
+    """Overrides pytest-recording's fixture: the fake Azure's loopback address, nothing else."""
+    return LOOPBACK_ONLY
+
+
+@pytest.fixture(autouse=True)
+def fresh_key_vault_challenges() -> Iterator[None]:
+    """Key Vault caches challenges per host module-globally; a test must see its own 401."""
+    http_challenge_cache.clear()
+    yield
+    http_challenge_cache.clear()
