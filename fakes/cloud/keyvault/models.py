@@ -164,6 +164,18 @@ class KeyVaultBackend:
             target.deleted[name] = versions
             return versions[-1]
 
+    def get_deleted_secret(
+        self, vault: str, name: str, *, caller: str | None = None
+    ) -> SecretVersion:
+        """The latest version of soft-deleted ``name``; 404 ``SecretNotFound`` if not deleted."""
+        with self._lock:
+            target = self._vault(vault)
+            self._authorize(target, caller, "get")
+            versions = target.deleted.get(name)
+            if not versions:
+                raise ServiceError(404, "SecretNotFound", f"Deleted Secret not found: {name}")
+            return versions[-1]
+
     # -- internals -------------------------------------------------------------------------------
 
     def _vault(self, name: str) -> Vault:

@@ -55,6 +55,7 @@ class KeyVaultService(FakeService):
             rule("/secrets/<name>", "delete_secret", "DELETE"),
             rule("/secrets/<name>/versions", "list_secret_versions", "GET"),
             rule("/secrets/<name>/<version>", "get_secret_version", "GET"),
+            rule("/deletedsecrets/<name>", "get_deleted_secret", "GET"),
         ]
 
     def handlers(self) -> Mapping[str, Handler]:
@@ -65,6 +66,7 @@ class KeyVaultService(FakeService):
             "keyvault/get_secret_version": self.get_secret,
             "keyvault/delete_secret": self.delete_secret,
             "keyvault/list_secret_versions": self.list_secret_versions,
+            "keyvault/get_deleted_secret": self.get_deleted_secret,
         }
 
     def knows_host(self, host: str) -> bool:
@@ -126,16 +128,13 @@ class KeyVaultService(FakeService):
         vault, caller = self._authenticate(request, args)
         name = _secret_name(args["name"])
         version = self.backend.delete_secret(vault.name, name, caller=caller)
-        now = version.updated
-        body = {
-            "recoveryId": f"{vault.url}/deletedsecrets/{name}",
-            "deletedDate": now,
-            "scheduledPurgeDate": now + 90 * 24 * 3600,
-            **{
-                key: value for key, value in secret_bundle(vault, version).items() if key != "value"
-            },
-        }
-        return self._ok(request, body)
+        return self._ok(request, deleted_secret_bundle(vault, version))
+
+    def get_deleted_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
+        vault, caller = self._authenticate(request, args)
+        name = _secret_name(args["name"])
+        version = self.backend.get_deleted_secret(vault.name, name, caller=caller)
+        return self._ok(request, deleted_secret_bundle(vault, version))
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -220,6 +219,17 @@ def secret_bundle(vault: Vault, version: SecretVersion) -> dict[str, Any]:
     if version.content_type is not None:
         body["contentType"] = version.content_type
     return body
+
+
+def deleted_secret_bundle(vault: Vault, version: SecretVersion) -> dict[str, Any]:
+    """A ``DeletedSecretBundle``: the bundle without its value, plus the recovery fields."""
+    bundle = {key: value for key, value in secret_bundle(vault, version).items() if key != "value"}
+    return {
+        "recoveryId": f"{vault.url}/deletedsecrets/{version.name}",
+        "deletedDate": version.updated,
+        "scheduledPurgeDate": version.updated + 90 * 24 * 3600,
+        **bundle,
+    }
 
 
 def secret_item(vault: Vault, version: SecretVersion, *, with_version: bool) -> dict[str, Any]:

@@ -1,0 +1,84 @@
+"""Command line: ``python -m fakes.cloud serve`` or ``python -m fakes.cloud run -- COMMAND ...``.
+
+``serve`` starts the seeded fake Azure, prints the ``export`` lines that point a shell at it and
+runs until Ctrl-C or SIGTERM. ``run`` starts it, runs COMMAND with those variables set on top of
+the current environment, stops it and exits with COMMAND's status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from fakes.cloud.server import FakeAzure
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m fakes.cloud", description="A fake Azure on 127.0.0.1 for OBO job tests."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve until Ctrl-C/SIGTERM; print export lines")
+    serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any)")
+    serve.add_argument("--spark", action="store_true", help="also export the Spark OBO variables")
+    run = commands.add_parser("run", help="run COMMAND against the fake; exit with its status")
+    run.add_argument("--spark", action="store_true", help="also set the Spark OBO variables")
+    run.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- COMMAND ...")
+    return parser
+
+
+def serve(*, port: int, spark: bool) -> int:
+    """Serve until SIGINT/SIGTERM; the export lines go to stdout, one per variable."""
+    stopped = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    with FakeAzure(port=port) as azure:
+        for name, value in azure.environ(spark=spark).items():
+            print(f"export {name}={shlex.quote(value)}")
+        print(f"# fake Azure serving on 127.0.0.1:{azure.port}; Ctrl-C to stop", flush=True)
+        while not stopped.wait(0.5):
+            pass
+    return 0
+
+
+def run(argv: Sequence[str], *, spark: bool) -> int:
+    """Run ``argv`` with the fake's variables; returns its exit status."""
+    command = list(argv[1:] if argv and argv[0] == "--" else argv)
+    if not command:
+        print(
+            "python -m fakes.cloud run: give a command after --, e.g. -- python -m obo_job",
+            file=sys.stderr,
+        )
+        return 2
+    with FakeAzure() as azure:
+        env = {**os.environ, **azure.environ(spark=spark)}
+        try:
+            return subprocess.call(command, env=env)
+        except FileNotFoundError:
+            print(f"python -m fakes.cloud run: command not found: {command[0]}", file=sys.stderr)
+            return 127
+        except KeyboardInterrupt:
+            return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m fakes.cloud``."""
+    arguments = _parser().parse_args(argv)
+    if arguments.command == "serve":
+        return serve(port=arguments.port, spark=arguments.spark)
+    return run(arguments.argv, spark=arguments.spark)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Small helpers shared by the fake Azure tests: raw HTTP through the fake's proxy."""
+
+from __future__ import annotations
+
+import time
+
+import requests
+
+from fakes.cloud import FakeAzure
+from fakes.tokens import mint_token
+from fakes.values import DEFAULT_USER, FakeUser
+
+KEY_VAULT = "https://vault.azure.net"
+ARM = "https://management.azure.com"
+
+
+def bearer(audience: str, *, user: FakeUser = DEFAULT_USER) -> dict[str, str]:
+    """An ``Authorization`` header with a fake token for ``audience``."""
+    now = int(time.time())
+    token = mint_token(audience=audience, issued_at=now, expires_on=now + 3600, user=user)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def session_for(azure: FakeAzure) -> requests.Session:
+    """A requests session that reaches the fake's hostnames through its proxy, trusting its CA."""
+    session = requests.Session()
+    session.trust_env = False  # explicit below, so the test does not depend on os.environ
+    session.proxies = {"https": azure.proxy_url}
+    session.verify = str(azure.ca_path)
+    return session
