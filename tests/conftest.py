@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from azure.keyvault.secrets._shared import http_challenge_cache
 
-
-@pytest.fixture(autouse=True)
-def _fresh_key_vault_challenge_cache() -> Iterator[None]:
-    # Key Vault caches the 401 challenge per host for the whole process, so whether a test sees the
-    # challenge would otherwise depend on which tests ran before it.
-    http_challenge_cache.clear()
-    yield
-    http_challenge_cache.clear()
+# The harness: modes, credentials, cassettes, replay checks (see fakes/recording/plugin.py).
+pytest_plugins = ["fakes.recording.plugin"]
 
 
 @pytest.fixture

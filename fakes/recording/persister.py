@@ -1,0 +1,109 @@
+"""Writing cassettes: sanitized, scanned, atomic, and only for a test that passed.
+
+vcrpy hands the persister the whole cassette when a test ends. :class:`SafePersister` sanitizes
+every interaction with the test's :class:`~fakes.recording.sanitize.Sanitizer`, scans the text it
+would write for every real value the run has seen and for secret patterns, refuses the write on any
+finding, and otherwise writes a temporary file and renames it into place. A test that failed (or
+was interrupted) writes nothing, so the previous cassette stays as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vcr.persisters.filesystem import FilesystemPersister
+from vcr.serialize import CASSETTE_FORMAT_VERSION
+
+from fakes.recording.sanitize import Sanitizer
+from fakes.scan import Finding, scan_text
+
+
+class LeakRefused(RuntimeError):
+    """The sanitized cassette still holds something secret; it was not written."""
+
+    def __init__(self, path: str, findings: list[Finding]) -> None:
+        self.findings = findings
+        lines = "\n".join(f"  {finding}" for finding in findings[:20])
+        super().__init__(
+            f"refused to write cassette {path}: the leak scan found {len(findings)} problem(s) "
+            f"after sanitizing:\n{lines}\nAdd a sanitizing rule for that field (see README, "
+            "'Sanitizing') and record again."
+        )
+
+
+@dataclass
+class RecordingContext:
+    """What the persister needs to know about the test whose cassette it writes."""
+
+    sanitizer: Sanitizer = field(default_factory=Sanitizer)
+    passed: bool | None = None
+    """The test's outcome: None while it runs (or if it was interrupted), then True or False."""
+    skipped_write: str | None = None
+
+
+def _unicode(data: Any) -> Any:
+    if isinstance(data, bytes):
+        return data.decode("utf-8", errors="replace")
+    if isinstance(data, dict):
+        return {key: _unicode(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_unicode(item) for item in data]
+    return data
+
+
+class SafePersister(FilesystemPersister):  # type: ignore[misc]  # vcrpy is untyped
+    """vcrpy persister that loads like the filesystem one and writes only safe, finished cassettes."""
+
+    def __init__(self, context: RecordingContext) -> None:
+        self.context = context
+
+    def load_cassette(self, cassette_path: Any, serializer: Any) -> Any:
+        return FilesystemPersister.load_cassette(cassette_path, serializer)
+
+    def save_cassette(self, cassette_path: Any, cassette_dict: Any, serializer: Any) -> None:
+        path = Path(cassette_path)
+        if self.context.passed is not True:
+            self.context.skipped_write = (
+                f"cassette {path} was not written: the test did not pass, so the previous "
+                "cassette (if any) is kept"
+            )
+            return
+        sanitizer = self.context.sanitizer
+        interactions = [
+            sanitizer.interaction(
+                {
+                    "request": _unicode(copy.deepcopy(request._to_dict())),
+                    "response": _unicode(copy.deepcopy(response)),
+                }
+            )
+            for request, response in zip(
+                cassette_dict["requests"], cassette_dict["responses"], strict=True
+            )
+        ]
+        text = serializer.serialize(
+            {"version": CASSETTE_FORMAT_VERSION, "interactions": interactions}
+        )
+        findings = scan_text(text, path=str(path), real_values=sanitizer.real_values)
+        if findings:
+            raise LeakRefused(str(path), findings)
+        write_atomically(path, text)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,288 @@
+"""The recording harness as a pytest plugin: modes, credentials, cassettes, replay checks.
+
+Modes are chosen on the command line only (a ``record_mode`` in ``vcr_config`` would silently win
+over ``--record-mode``, so this plugin never sets one):
+
+- replay (default): ``--record-mode=none``; cassettes only, network blocked, ``FakeCredential``;
+- fake: ``--azure=fake --record-mode=once|rewrite``; records against :class:`FakeAzure`, with the
+  real ``AzureMLOnBehalfOfCredential`` talking to the fake OBO endpoint;
+- live: ``--record-mode=once|rewrite`` without ``--azure``; records against the real workspace named
+  by environment variables, with the production credential chain.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fakes import values
+from fakes.recording.diagnostics import explain_miss, rerecord_command
+from fakes.recording.matchers import (
+    MATCH_ON,
+    path_template_matcher,
+    query_stable_matcher,
+)
+from fakes.recording.persister import RecordingContext, SafePersister
+from fakes.recording.sanitize import Sanitizer
+
+CONTEXT_KEY = pytest.StashKey[RecordingContext]()
+LIVE_VARIABLES = (
+    ("AZURE_SUBSCRIPTION_ID", "subscription id of the workspace"),
+    ("AZURE_RESOURCE_GROUP", "resource group of the workspace"),
+    ("AZUREML_WORKSPACE_NAME", "AzureML workspace name"),
+    ("OBO_JOB_VAULT_URL", "Key Vault URL, https://<name>.vault.azure.net"),
+    ("OBO_JOB_SECRET_NAME", "name of a secret the signed-in user may read"),
+)
+
+
+@dataclass(frozen=True)
+class AzureCoordinates:
+    """Where the tests' Azure is: the fixed fakes in replay and fake modes, real ones live."""
+
+    subscription_id: str
+    resource_group: str
+    workspace_name: str
+    vault_url: str
+    secret_name: str
+
+    def real_to_fake(self) -> dict[str, str]:
+        """How each of these values is sanitized (identity for the fakes themselves)."""
+        return {
+            self.subscription_id: values.SUBSCRIPTION_ID,
+            self.resource_group: values.RESOURCE_GROUP,
+            self.workspace_name: values.WORKSPACE_NAME,
+            self.vault_url.rstrip("/"): values.VAULT_URL,
+            self.secret_name: values.SECRET_NAME,
+        }
+
+
+FAKE_COORDINATES = AzureCoordinates(
+    values.SUBSCRIPTION_ID,
+    values.RESOURCE_GROUP,
+    values.WORKSPACE_NAME,
+    values.VAULT_URL,
+    values.SECRET_NAME,
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("azure", "AzureML OBO harness")
+    group.addoption(
+        "--azure",
+        choices=("fake",),
+        default=None,
+        help="record against the fake Azure on loopback instead of a real workspace "
+        "(with --record-mode=once or rewrite)",
+    )
+
+
+def azure_mode(config: pytest.Config) -> str:
+    """``replay``, ``fake`` or ``live``, from ``--azure`` and ``--record-mode``."""
+    record_mode = config.getoption("--record-mode", default="none") or "none"
+    if config.getoption("--azure") == "fake":
+        return "fake"
+    return "replay" if record_mode == "none" else "live"
+
+
+def _live_coordinates() -> AzureCoordinates | list[str]:
+    missing = [f"{name} ({what})" for name, what in LIVE_VARIABLES if not os.environ.get(name)]
+    if missing:
+        return missing
+    return AzureCoordinates(*(os.environ[name] for name, _ in LIVE_VARIABLES))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "allow_unplayed: recorded interactions may go unplayed")
+    mode = azure_mode(config)
+    if mode == "fake" and (config.getoption("--record-mode") or "none") == "none":
+        raise pytest.UsageError(
+            "--azure=fake records cassettes: add --record-mode=rewrite (record all again) or "
+            "--record-mode=once (record missing cassettes only)"
+        )
+    if mode == "live":
+        coordinates = _live_coordinates()
+        if isinstance(coordinates, list):
+            raise pytest.UsageError(
+                "live recording (--record-mode other than none) needs a real workspace; set:\n  "
+                + "\n  ".join(coordinates)
+                + "\nor record against the fake Azure with --azure=fake."
+            )
+
+
+@pytest.fixture(scope="session")
+def azure_coordinates(pytestconfig: pytest.Config) -> AzureCoordinates:
+    """The workspace, vault and secret the tests use (override to use other fakes)."""
+    if azure_mode(pytestconfig) == "live":
+        coordinates = _live_coordinates()
+        assert isinstance(coordinates, AzureCoordinates)
+        return coordinates
+    return FAKE_COORDINATES
+
+
+@pytest.fixture(scope="session")
+def fake_azure_session(pytestconfig: pytest.Config) -> Iterator[Any]:
+    """In fake mode, one :class:`FakeAzure` for the session with its variables in ``os.environ``."""
+    if azure_mode(pytestconfig) != "fake":
+        yield None
+        return
+    from fakes.cloud import FakeAzure
+
+    saved = dict(os.environ)
+    with FakeAzure() as azure:
+        os.environ.update(azure.environ())
+        try:
+            yield azure
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+@pytest.fixture
+def azure_credential(pytestconfig: pytest.Config, fake_azure_session: Any) -> Any:
+    """The credential for the mode: fake in replay, the real OBO credential against the fake
+    Azure, the production chain live (override to use another)."""
+    mode = azure_mode(pytestconfig)
+    if mode == "replay":
+        from fakes.credential import FakeCredential
+
+        return FakeCredential()
+    if mode == "fake":
+        from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
+
+        return AzureMLOnBehalfOfCredential()
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential()
+
+
+@pytest.fixture
+def extra_sanitizing_rules() -> list[Any]:
+    """Extra rules (functions that mutate a serialized interaction) for every cassette."""
+    return []
+
+
+@pytest.fixture
+def recording_context(
+    request: pytest.FixtureRequest,
+    pytestconfig: pytest.Config,
+    azure_coordinates: AzureCoordinates,
+    extra_sanitizing_rules: list[Any],
+) -> Iterator[RecordingContext]:
+    """This test's sanitizer and outcome, which the cassette persister reads."""
+    known = azure_coordinates.real_to_fake() if azure_mode(pytestconfig) == "live" else {}
+    context = RecordingContext(sanitizer=Sanitizer(known=known, extra_rules=extra_sanitizing_rules))
+    request.node.stash[CONTEXT_KEY] = context
+    pytestconfig.stash[CONTEXT_KEY] = context
+    yield context
+    if context.skipped_write:
+        print(f"\n{context.skipped_write}")
+
+
+@pytest.fixture
+def vcr_config(recording_context: RecordingContext) -> dict[str, Any]:
+    """vcrpy settings; never a record_mode (it would override --record-mode)."""
+    return {
+        "match_on": list(MATCH_ON),
+        "decode_compressed_response": True,
+        "ignore_localhost": True,  # the OBO endpoint: a token exchange is never recorded
+        "allow_playback_repeats": False,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(pytestconfig: pytest.Config) -> str:
+    """All cassettes live in the top-level cassettes/ folder, one file per test."""
+    return str(Path(pytestconfig.rootpath) / "cassettes")
+
+
+@pytest.fixture
+def default_cassette_name(request: pytest.FixtureRequest) -> str:
+    """``<test module>.<test name>``: named from the test id, unique across modules."""
+    from pytest_recording.plugin import get_default_cassette_name
+
+    module = request.node.module.__name__.rsplit(".", 1)[-1]
+    return f"{module}.{get_default_cassette_name(request.cls, request.node.name)}"
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    vcr.register_matcher("path_template", path_template_matcher)
+    vcr.register_matcher("query_stable", query_stable_matcher)
+    vcr.register_persister(SafePersister(config.stash[CONTEXT_KEY]))
+
+
+@pytest.fixture(autouse=True)
+def _replay_rules(
+    request: pytest.FixtureRequest, pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """In replay: the Key Vault challenge cache starts empty, nothing sleeps, every recorded
+    interaction is played and a missing cassette is an error."""
+    from azure.keyvault.secrets._shared import http_challenge_cache
+
+    # Key Vault caches the 401 challenge per host for the whole process: without this, whether a
+    # test sees the challenge would depend on the tests before it.
+    http_challenge_cache.clear()
+    replay = azure_mode(pytestconfig) == "replay"
+    if replay:
+        from azure.core.pipeline.transport import AsyncioRequestsTransport, RequestsTransport
+
+        # Retry back-off and Retry-After waits: recorded responses arrive instantly anyway.
+        monkeypatch.setattr(RequestsTransport, "sleep", lambda self, duration: None)
+
+        async def _no_sleep(self: Any, duration: float) -> None:
+            return None
+
+        monkeypatch.setattr(AsyncioRequestsTransport, "sleep", _no_sleep)
+        try:
+            from azure.core.pipeline.transport import AioHttpTransport
+
+            monkeypatch.setattr(AioHttpTransport, "sleep", _no_sleep)
+        except ImportError:  # aiohttp is optional
+            pass
+    uses_cassette = request.node.get_closest_marker("vcr") is not None
+    if replay and uses_cassette:
+        path = Path(request.getfixturevalue("vcr_cassette_dir")) / (
+            request.getfixturevalue("default_cassette_name") + ".yaml"
+        )
+        if not path.is_file():
+            pytest.fail(
+                f"cassette {path} does not exist; record it with:\n  "
+                f"{rerecord_command(request.node.nodeid)}",
+                pytrace=False,
+            )
+    yield
+    http_challenge_cache.clear()
+    if replay and uses_cassette and request.node.get_closest_marker("allow_unplayed") is None:
+        cassette = request.getfixturevalue("vcr")
+        if cassette is not None and not cassette.all_played:
+            unplayed = len(cassette) - len(cassette.play_counts)
+            pytest.fail(
+                f"{unplayed} recorded interaction(s) in {cassette._path} were not played: the code "
+                "made fewer requests than when it was recorded. Record again with:\n  "
+                f"{rerecord_command(request.node.nodeid)}\nor mark the test "
+                "@pytest.mark.allow_unplayed if that is expected.",
+                pytrace=False,
+            )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    context = item.stash.get(CONTEXT_KEY, None)
+    if context is not None and call.when == "call":
+        context.passed = report.passed
+    if call.excinfo is not None:
+        from vcr.errors import CannotOverwriteExistingCassetteException
+
+        error: BaseException | None = call.excinfo.value
+        while error is not None and not isinstance(error, CannotOverwriteExistingCassetteException):
+            error = error.__cause__ or error.__context__
+        if error is not None:
+            report.sections.append(
+                ("cassette replay miss", explain_miss(error, nodeid=item.nodeid))
+            )
+    return report

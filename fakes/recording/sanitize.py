@@ -1,0 +1,213 @@
+"""Sanitizing: every real value in an interaction becomes one fixed fake value, before any write.
+
+The sanitizer works on vcrpy's serialized form of an interaction (``{"request": {...}, "response":
+{...}}``). It maps each real value to a fake one and keeps the map for the whole cassette, so the
+same real subscription, GUID or storage account becomes the same fake everywhere it appears, and a
+sanitized cassette replays against the fakes (``fakes.values``) unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from fakes import values
+from fakes.scan import FAKE_GUID_PREFIX, SANITIZED
+from fakes.tokens import is_fake_token
+
+Interaction = dict[str, Any]
+Rule = Callable[[Interaction], None]
+"""An extra sanitizing rule: mutates one serialized interaction in place."""
+
+SECRET_HEADERS = {"authorization", "x-azureml-token", "obo-access-token", "x-ms-proxy-host"}
+DROPPED_HEADERS = {"cookie", "set-cookie"}
+SAS_PARAMETERS = ("sig", "skoid", "sktid", "skt", "ske", "st", "se", "sks", "skv", "sip")
+TOKEN_KEYS = {"access_token", "token", "refresh_token", "id_token", "oboToken", "sasToken", "key"}
+USER_KEYS = {"createdBy", "lastModifiedBy", "userName", "upn", "unique_name", "name_of_user"}
+URI_SECRET_KEYS = {"sasUri", "connectionString"}
+FAKE_IP = "192.0.2.1"  # TEST-NET-1, reserved for documentation
+
+_GUID = re.compile(
+    r"(?<![0-9a-fA-F])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9a-fA-F])"
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_VAULT_HOST = re.compile(r"\b([a-zA-Z0-9-]{3,24})\.vault\.azure\.(?:net|cn)\b")
+_BLOB_HOST = re.compile(r"\b([a-z0-9]{3,24})\.blob\.core\.windows\.net\b")
+_JSON_TYPES = ("json", "javascript")
+_GUID_TEXT = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# Where a real identity or name sits in Azure's URLs and headers, and the fake it becomes.
+_CONTEXTUAL = (
+    (re.compile(rf"/subscriptions/({_GUID_TEXT})", re.I), values.SUBSCRIPTION_ID),
+    (re.compile(r"/resourceGroups/([^/?&#\"'\s]+)", re.I), values.RESOURCE_GROUP),
+    (re.compile(r"/workspaces/([^/?&#\"'\s]+)", re.I), values.WORKSPACE_NAME),
+    (re.compile(rf"login\.microsoftonline\.com/({_GUID_TEXT})", re.I), values.TENANT_ID),
+    (re.compile(rf"sts\.windows\.net/({_GUID_TEXT})", re.I), values.TENANT_ID),
+    (re.compile(rf"tenantId=({_GUID_TEXT})", re.I), values.TENANT_ID),
+    (re.compile(rf"[?&]tid=({_GUID_TEXT})", re.I), values.TENANT_ID),
+    (re.compile(rf"objectId=({_GUID_TEXT})", re.I), values.USER_OBJECT_ID),
+    (re.compile(rf"oid=({_GUID_TEXT})", re.I), values.USER_OBJECT_ID),
+)
+
+
+class Sanitizer:
+    """Replaces real values with fakes across a cassette; remembers what it replaced.
+
+    ``known`` maps real values the run knows up front (subscription, resource group, workspace,
+    vault URL...) to their fakes; ``extra_rules`` run after the built-in ones on every interaction.
+    ``real_values`` is everything replaced so far: the scan searches the written text for each.
+    """
+
+    def __init__(
+        self, *, known: Mapping[str, str] | None = None, extra_rules: Iterable[Rule] = ()
+    ) -> None:
+        self._map: dict[str, str] = {}
+        self._guids = 0
+        self.extra_rules = list(extra_rules)
+        for real, fake in (known or {}).items():
+            self.remember(real, fake)
+
+    @property
+    def real_values(self) -> list[str]:
+        """Every real value this sanitizer has replaced."""
+        return list(self._map)
+
+    def remember(self, real: str, fake: str) -> None:
+        """Replace ``real`` with ``fake`` from now on (ignored when they are equal or ``real`` empty)."""
+        if real and real != fake and real not in self._map:
+            self._map[real] = fake
+
+    # -- values -----------------------------------------------------------------------------
+    def _fake_guid(self, match: re.Match[str]) -> str:
+        real = match.group(0)
+        if real.lower().startswith(FAKE_GUID_PREFIX):
+            return real
+        for candidate in (real, real.lower()):
+            if candidate in self._map:
+                return self._map[candidate]
+        self._guids += 1
+        fake = f"{FAKE_GUID_PREFIX}{0x100 + self._guids:012x}"
+        self._map[real.lower()] = fake
+        return fake
+
+    def text(self, text: str) -> str:
+        """Sanitize free text: known values, GUIDs, e-mail addresses, vault and storage hosts."""
+        for match in _VAULT_HOST.finditer(text):
+            if match.group(1).lower() != values.VAULT_NAME:
+                self.remember(match.group(1), values.VAULT_NAME)
+        for match in _BLOB_HOST.finditer(text):
+            if match.group(1) not in (values.STORAGE_ACCOUNT, "azuremlexamples"):
+                self.remember(match.group(1), values.STORAGE_ACCOUNT)
+        for pattern, fake in _CONTEXTUAL:
+            for match in pattern.finditer(text):
+                real = match.group(1)
+                if real.lower() != fake.lower():
+                    self.remember(real, fake)
+                    self.remember(real.lower(), fake)
+        for real in sorted(self._map, key=len, reverse=True):
+            if real in text:
+                text = text.replace(real, self._map[real])
+        text = _GUID.sub(self._fake_guid, text)
+        return _EMAIL.sub(
+            lambda m: m.group(0) if m.group(0).endswith(".invalid") else values.DEFAULT_USER.upn,
+            text,
+        )
+
+    def _json(self, data: Any, *, key: str | None = None, secret_value: bool = False) -> Any:
+        if isinstance(data, dict):
+            return {k: self._json(v, key=k, secret_value=secret_value) for k, v in data.items()}
+        if isinstance(data, list):
+            return [self._json(item, key=key, secret_value=secret_value) for item in data]
+        if not isinstance(data, str):
+            return data
+        if key in TOKEN_KEYS and data and not is_fake_token(data):
+            self.remember(data, SANITIZED)
+            return SANITIZED
+        if key == "value" and secret_value:
+            self.remember(data, values.SECRET_VALUE)
+            return values.SECRET_VALUE
+        if key in USER_KEYS and data and not data.endswith(".invalid"):
+            self.remember(data, values.DEFAULT_USER.name)
+            return values.DEFAULT_USER.name
+        if key in URI_SECRET_KEYS:
+            return self.uri(data)
+        return self.text(data)
+
+    def uri(self, uri: str) -> str:
+        """Sanitize a URL: SAS parameters become ``sanitized``, then the text rules apply."""
+        for parameter in SAS_PARAMETERS:
+            uri = re.sub(rf"([?&]{parameter}=)[^&#\"'\s]*", rf"\g<1>{SANITIZED}", uri)
+        return self.text(uri)
+
+    # -- interactions -------------------------------------------------------------------------
+    def _headers(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
+        cleaned: dict[str, list[str]] = {}
+        for name, header_values in headers.items():
+            lowered = name.lower()
+            if lowered in DROPPED_HEADERS:
+                continue
+            if lowered in SECRET_HEADERS:
+                scheme = "Bearer " if lowered == "authorization" else ""
+                cleaned[name] = [f"{scheme}{SANITIZED}" for _ in header_values]
+                continue
+            if lowered == "user-agent":
+                cleaned[name] = ["sanitized-user-agent"]
+                continue
+            new_values = [self.text(_IPV4.sub(FAKE_IP, v)) for v in header_values]
+            if lowered in ("location", "azure-asyncoperation", "content-location"):
+                new_values = [self.uri(v) for v in header_values]
+            if lowered == "content-md5":
+                new_values = [SANITIZED for _ in header_values]
+            cleaned[name] = new_values
+        return cleaned
+
+    def _body(self, body: Any, *, content_type: str, secret_value: bool) -> Any:
+        raw: bytes | str | None = body
+        if raw is None or raw in (b"", ""):
+            return body
+        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        if any(kind in content_type for kind in _JSON_TYPES) or text.lstrip().startswith(
+            ("{", "[")
+        ):
+            try:
+                data = json.loads(text)
+            except ValueError:
+                pass
+            else:
+                return json.dumps(self._json(data, secret_value=secret_value))
+        if "xml" in content_type or text.lstrip().startswith("<"):
+            return self.uri(text)
+        # Anything else (uploaded files, octet streams) is the user's content: keep only a digest.
+        digest = hashlib.sha256(raw if isinstance(raw, bytes) else raw.encode()).hexdigest()
+        return f"<{len(raw)} bytes, sha256 {digest[:16]}, content sanitized>"
+
+    def interaction(self, interaction: Interaction) -> Interaction:
+        """Sanitize one serialized interaction in place and return it."""
+        request, response = interaction["request"], interaction["response"]
+        request["uri"] = self.uri(request["uri"])
+        is_secret = "/secrets/" in request["uri"] and ".vault." in request["uri"]
+        request["headers"] = self._headers(request.get("headers", {}))
+        request_type = _content_type(request["headers"])
+        request["body"] = self._body(
+            request.get("body"), content_type=request_type, secret_value=is_secret
+        )
+        response["headers"] = self._headers(response.get("headers", {}))
+        body = response.get("body", {})
+        body["string"] = self._body(
+            body.get("string"),
+            content_type=_content_type(response["headers"]),
+            secret_value=is_secret,
+        )
+        for rule in self.extra_rules:
+            rule(interaction)
+        return interaction
+
+
+def _content_type(headers: Mapping[str, list[str]]) -> str:
+    for name, header_values in headers.items():
+        if name.lower() == "content-type" and header_values:
+            return header_values[0].lower()
+    return ""
