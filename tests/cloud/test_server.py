@@ -1,0 +1,175 @@
+"""FakeAzure as a whole: lifecycle, the proxy, unknown routes and injected faults."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import requests
+from azure.core.exceptions import HttpResponseError
+from azure.keyvault.secrets import SecretClient
+
+from fakes import values
+from fakes.cloud import FakeAzure
+from fakes.credential import FakeCredential
+from tests.cloud.helpers import KEY_VAULT, bearer, session_for
+
+SECRET_URL = f"{values.VAULT_URL}/secrets/{values.SECRET_NAME}/?api-version=2026-04-01"
+
+
+def fake_azure_threads() -> list[str]:
+    return [thread.name for thread in threading.enumerate() if thread.name.startswith("fake-azure")]
+
+
+def test_starts_in_well_under_half_a_second() -> None:
+    started = time.perf_counter()
+    with FakeAzure():
+        elapsed = time.perf_counter() - started
+
+    assert elapsed < 0.5
+
+
+def test_stop_joins_every_thread_even_with_open_keep_alive_connections() -> None:
+    with FakeAzure() as azure:
+        session = session_for(azure)
+        session.get(SECRET_URL)  # leaves a kept-alive tunnel open
+        assert fake_azure_threads()
+
+    assert fake_azure_threads() == []
+    session.close()
+
+
+def test_stop_removes_the_ca_directory() -> None:
+    with FakeAzure() as azure:
+        ca_path = azure.ca_path
+        assert ca_path.read_text().startswith("-----BEGIN CERTIFICATE-----")
+
+    assert not ca_path.parent.exists()
+
+
+def test_environ_points_a_process_at_the_fake(fake_azure: FakeAzure) -> None:
+    env = fake_azure.environ()
+
+    assert env["HTTPS_PROXY"] == f"http://127.0.0.1:{fake_azure.port}"
+    assert env["OBO_ENDPOINT"] == f"http://127.0.0.1:{fake_azure.port}/token"
+    assert env["REQUESTS_CA_BUNDLE"] == env["SSL_CERT_FILE"] == str(fake_azure.ca_path)
+    assert env["NO_PROXY"] == "127.0.0.1,localhost"
+    assert env["AZUREML_ARM_WORKSPACE_NAME"] == values.WORKSPACE_NAME
+    assert env["AZUREML_RUN_ID"] == env["MLFLOW_RUN_ID"] == values.PARENT_RUN_ID
+    assert env["OBO_JOB_VAULT_URL"] == values.VAULT_URL
+    assert env["OBO_JOB_SECRET_NAME"] == values.SECRET_NAME
+    assert env["AZUREML_OBO_ENABLED"] == "True"
+
+
+def test_environ_of_a_stopped_fake_says_how_to_start_it() -> None:
+    with pytest.raises(RuntimeError, match="not running"):
+        FakeAzure().environ()
+
+
+def test_connect_to_an_unknown_host_is_refused_naming_the_host(fake_azure: FakeAzure) -> None:
+    with socket.create_connection(("127.0.0.1", fake_azure.port), timeout=5) as client:
+        client.sendall(b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
+        answer = b"".join(iter(lambda: client.recv(4096), b"")).decode()  # until it closes
+
+    assert answer.startswith("HTTP/1.1 502")
+    assert "example.com:443" in answer
+
+
+def test_connect_to_an_unseeded_vault_is_refused(fake_azure: FakeAzure) -> None:
+    with pytest.raises(requests.exceptions.ProxyError, match="502"):
+        session_for(fake_azure).get("https://other-vault.vault.azure.net/secrets/x/")
+
+
+def test_unimplemented_route_is_501_naming_method_and_path(fake_azure: FakeAzure) -> None:
+    url = f"{values.VAULT_URL}/keys/my-key?api-version=2026-04-01"
+
+    response = session_for(fake_azure).post(url, headers=bearer(KEY_VAULT))
+
+    assert response.status_code == 501
+    message = response.json()["error"]["message"]
+    assert "POST /keys/my-key" in message
+    assert "does not implement" in message
+
+
+def test_fault_for_an_unknown_route_is_rejected(fake_azure: FakeAzure) -> None:
+    with pytest.raises(ValueError, match="keyvault/get_secret"):
+        fake_azure.faults.add("keyvault/get_secrets")
+
+
+def test_injected_503_with_retry_after_is_retried_by_the_sdk(fake_azure_env: FakeAzure) -> None:
+    fake_azure_env.faults.add("keyvault/get_secret", status=503, times=2, retry_after=0)
+    client = SecretClient(values.VAULT_URL, FakeCredential())
+
+    secret = client.get_secret(values.SECRET_NAME)
+
+    assert secret.value == values.SECRET_VALUE
+    statuses = [r.status for r in fake_azure_env.requests if r.operation == "keyvault/get_secret"]
+    assert statuses == [503, 503, 401, 200]
+
+
+def test_injected_fault_is_in_the_services_error_shape(fake_azure_env: FakeAzure) -> None:
+    fake_azure_env.faults.add("keyvault", status=429, times=None)
+    client = SecretClient(values.VAULT_URL, FakeCredential(), retry_total=0)
+
+    with pytest.raises(HttpResponseError) as raised:
+        client.get_secret(values.SECRET_NAME)
+
+    assert raised.value.status_code == 429
+    assert raised.value.error is not None and raised.value.error.code == "TooManyRequests"
+
+
+def test_injected_connection_reset_drops_the_connection(fake_azure: FakeAzure) -> None:
+    fake_azure.faults.add("keyvault/get_secret", reset=True)
+
+    with pytest.raises(requests.exceptions.ConnectionError):
+        session_for(fake_azure).get(SECRET_URL)
+
+    assert [request.status for request in fake_azure.requests] == [0]
+
+
+def test_injected_non_json_body_is_sent_verbatim(fake_azure: FakeAzure) -> None:
+    fake_azure.faults.add("ml/create_or_update_job", status=502, body="<html>Bad gateway</html>")
+    url = (
+        f"https://management.azure.com/subscriptions/{values.SUBSCRIPTION_ID}/resourceGroups/"
+        f"{values.RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/"
+        f"{values.WORKSPACE_NAME}/jobs/x?api-version=2025-01-01-preview"
+    )
+
+    response = session_for(fake_azure).put(url, json={})
+
+    assert (response.status_code, response.text) == (502, "<html>Bad gateway</html>")
+
+
+def test_fault_is_used_up_after_its_times(fake_azure: FakeAzure) -> None:
+    fault = fake_azure.faults.add("keyvault/get_secret", status=500, times=1)
+    session = session_for(fake_azure)
+
+    first, second = session.get(SECRET_URL), session.get(SECRET_URL)
+
+    assert (first.status_code, second.status_code, fault.hits) == (500, 401, 1)
+
+
+def test_four_clients_can_share_the_fake_concurrently(fake_azure: FakeAzure) -> None:
+    errors: list[BaseException] = []
+
+    def read_secrets() -> None:
+        session = session_for(fake_azure)
+        try:
+            for _ in range(20):
+                response = session.get(SECRET_URL, headers=bearer(KEY_VAULT))
+                assert response.json()["value"] == values.SECRET_VALUE
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            session.close()
+
+    workers = [threading.Thread(target=read_secrets) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert errors == []
+    assert len(fake_azure.requests) == 80
