@@ -173,3 +173,13 @@ def test_four_clients_can_share_the_fake_concurrently(fake_azure: FakeAzure) -> 
 
     assert errors == []
     assert len(fake_azure.requests) == 80
+
+
+def test_only_the_fakes_loopback_address_is_let_through_the_network_block(
+    fake_azure: FakeAzure, request: pytest.FixtureRequest
+) -> None:
+    if not request.config.getoption("--block-network"):
+        pytest.skip("runs under pytest-recording's --block-network (pyproject addopts)")
+
+    with pytest.raises(RuntimeError, match="Network is disabled"):
+        socket.create_connection(("127.0.0.2", fake_azure.port), timeout=1)
