@@ -44,6 +44,11 @@ class Dispatcher:
         self.faults = faults
         rules = [rule for service in self.services.values() for rule in service.rules()]
         # strict_slashes=False: Key Vault GETs "/secrets/name/" but PUTs "/secrets/name".
+        self._handlers = {
+            operation: handler
+            for service in self.services.values()
+            for operation, handler in service.handlers().items()
+        }
         self.url_map = Map(rules, host_matching=True, strict_slashes=False, merge_slashes=False)
         self._log: list[RecordedRequest] = []
         self._lock = threading.Lock()
@@ -110,7 +115,7 @@ class Dispatcher:
         service = self.services[endpoint.split("/", 1)[0]]
         operation = service.operation(endpoint, request)
         routed[0] = operation
-        handler = service.handlers().get(operation)
+        handler = self._handlers.get(operation)
         if handler is None:
             error = not_implemented(request, service=service.name)
             return service.render_error(error, request)
