@@ -19,6 +19,7 @@ from typing import Any
 from fakes import values
 from fakes.cloud.blob.models import BlobBackend
 from fakes.cloud.http import ServiceError
+from fakes.cloud.ml.job_properties import job_properties
 
 PROVIDER = "Microsoft.MachineLearningServices"
 DEFAULT_DATASTORE = "workspaceblobstore"
@@ -314,89 +315,6 @@ def container_sas(user: FakeSasUser, *, permissions: str = "rcwl") -> str:
         f"&sks=b&skv=2019-07-07&sv=2021-10-04&st={stamp(start)}&se={stamp(expiry)}&sr=c"
         f"&sp={permissions}&sig={FAKE_SAS_SIGNATURE}"
     )
-
-
-def job_properties(workspace: Workspace, name: str, given: dict[str, Any]) -> dict[str, Any]:
-    """The properties a newly created job reports: the request's, plus what the service adds."""
-    compute = str(given.get("computeId") or "").rsplit("/", 1)[-1]
-    wsid = (
-        f"/subscriptions/{workspace.subscription_id}/resourcegroups/{workspace.resource_group}"
-        f"/workspaces/{workspace.name}"
-    )
-
-    def service(kind: str, endpoint: str) -> dict[str, Any]:
-        return {
-            "jobServiceType": kind,
-            "port": None,
-            "endpoint": endpoint,
-            "status": None,
-            "errorMessage": None,
-            "properties": None,
-            "nodes": None,
-        }
-
-    properties: dict[str, Any] = copy.deepcopy(given)
-    system_properties = {"_azureml.ComputeTargetType": "amlctrain", "_azureml.ClusterName": compute}
-    properties.update(
-        {
-            "description": given.get("description"),
-            "tags": given.get("tags") or {},
-            "properties": {**(given.get("properties") or {}), **system_properties},
-            "parentJobName": None,
-            "displayName": given.get("displayName") or name,
-            "status": "Starting",
-            "experimentName": given.get("experimentName") or "Default",
-            "services": {
-                "Tracking": service(
-                    "Tracking",
-                    f"azureml://{workspace.location}.api.azureml.ms/mlflow/v1.0{workspace.arm_id}?",
-                ),
-                "Studio": service("Studio", f"https://ml.azure.com/runs/{name}?wsid={wsid}"),
-            },
-            "isArchived": bool(given.get("isArchived", False)),
-            "identity": given.get("identity") or {"identityType": "AMLToken"},
-            "componentId": None,
-            "notificationSetting": None,
-        }
-    )
-    if given.get("jobType") == "Command":
-        resources = {
-            "instanceCount": 1,
-            "instanceType": None,
-            "properties": None,
-            "shmSize": "2g",
-            "dockerArgs": None,
-            "dockerArgsList": None,
-        }
-        resources.update(given.get("resources") or {})
-        outputs = {
-            "default": {
-                "description": None,
-                "uri": f"azureml://datastores/workspaceartifactstore/ExperimentRun/dcid.{name}",
-                "assetName": None,
-                "mode": "ReadWriteMount",
-                "jobOutputType": "uri_folder",
-            },
-            **(given.get("outputs") or {}),
-        }
-        inputs = {
-            key: {"description": None, **value}
-            for key, value in (given.get("inputs") or {}).items()
-        }
-        properties.update(
-            {
-                "resources": resources,
-                "codeId": given.get("codeId"),
-                "inputs": inputs,
-                "outputs": outputs,
-                "distribution": given.get("distribution"),
-                "limits": given.get("limits"),
-                "environmentVariables": given.get("environmentVariables") or {},
-                "parameters": given.get("parameters") or {},
-                "queueSettings": given.get("queueSettings") or {"jobTier": "Null"},
-            }
-        )
-    return properties
 
 
 def user_error(status: int, message: str, *, inner: tuple[str, ...]) -> ServiceError:
