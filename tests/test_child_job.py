@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from azure.ai.ml.entities import CommandJob
+from azure.ai.ml.entities import Command
 from azure.core.exceptions import ResourceNotFoundError
 
 from obo_job.child_job import (
@@ -49,7 +49,7 @@ def test_an_empty_parent_run_id_is_refused() -> None:
 def test_child_job_is_the_samples_iris_training_job() -> None:
     settings = ChildJobSettings(parent_run_id="parent-7", starter_run_tag="mlflow-7")
     job = build_child_job(settings)
-    assert isinstance(job, CommandJob)
+    assert isinstance(job, Command)
     assert job.name == "parent-7-iris"
     assert job.experiment_name == "obo-child-jobs"
     assert job.display_name == "sklearn-iris-example"
@@ -57,9 +57,9 @@ def test_child_job_is_the_samples_iris_training_job() -> None:
     assert job.environment == "azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu:33"
     assert job.tags == {"starter_run": "mlflow-7"}
     assert Path(str(job.code)) == TRAINING_CODE_DIR
-    assert job.inputs["iris"].type == "uri_file"
-    assert job.inputs["iris"].path == IRIS_CSV
-    assert (job.inputs["C"], job.inputs["kernel"], job.inputs["coef0"]) == (0.8, "rbf", 0.1)
+    inputs = yaml.safe_load(child_job_yaml(job))["inputs"]
+    assert inputs["iris"] == {"type": "uri_file", "path": f"azureml:{IRIS_CSV}"}
+    assert (inputs["C"], inputs["kernel"], inputs["coef0"]) == (0.8, "rbf", 0.1)
     for name in ("iris", "C", "kernel", "coef0"):
         assert f"${{{{inputs.{name}}}}}" in job.command
 
@@ -106,7 +106,7 @@ class RecordingJobs:
             raise ResourceNotFoundError(f"(UserError) Job {name} not found")
         return self.existing[name]
 
-    def create_or_update(self, job: CommandJob) -> CommandJob:
+    def create_or_update(self, job: Command) -> Command:
         self.calls.append(("create_or_update", str(job.name)))
         self.existing[str(job.name)] = job
         return job

@@ -155,9 +155,11 @@ def azure_credential(pytestconfig: pytest.Config, fake_azure_session: Any) -> An
         from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
 
         return AzureMLOnBehalfOfCredential()
-    from azure.identity import DefaultAzureCredential
+    # Live: the OBO job's own production chain (OBO on AzureML, az login elsewhere). A team whose
+    # code has another chain overrides this fixture.
+    from obo_job.credentials import default_credential
 
-    return DefaultAzureCredential()
+    return default_credential()
 
 
 @pytest.fixture
@@ -244,6 +246,8 @@ def _replay_rules(
         except ImportError:  # aiohttp is optional
             pass
     uses_cassette = request.node.get_closest_marker("vcr") is not None
+    if uses_cassette:
+        _upload_files_one_at_a_time(monkeypatch)
     if replay and uses_cassette:
         path = Path(request.getfixturevalue("vcr_cassette_dir")) / (
             request.getfixturevalue("default_cassette_name") + ".yaml"
@@ -267,6 +271,20 @@ def _replay_rules(
                 "@pytest.mark.allow_unplayed if that is expected.",
                 pytrace=False,
             )
+
+
+def _upload_files_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """azure-ai-ml uploads a code folder's files from a thread pool. vcrpy 9 loses interactions
+    recorded concurrently (measured: 1 of 4 parallel requests kept), so while a cassette is in use
+    the pool gets one worker: the same requests, in a stable order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from azure.ai.ml._utils import _asset_utils
+
+    def one_worker(*args: Any, **kwargs: Any) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1)
+
+    monkeypatch.setattr(_asset_utils, "ThreadPoolExecutor", one_worker)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -42,8 +42,20 @@ _GUID_TEXT = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 # Where a real identity or name sits in Azure's URLs and headers, and the fake it becomes.
 _CONTEXTUAL = (
     (re.compile(rf"/subscriptions/({_GUID_TEXT})", re.I), values.SUBSCRIPTION_ID),
-    (re.compile(r"/resourceGroups/([^/?&#\"'\s]+)", re.I), values.RESOURCE_GROUP),
-    (re.compile(r"/workspaces/([^/?&#\"'\s]+)", re.I), values.WORKSPACE_NAME),
+    # Only inside resource ids: "Microsoft.MachineLearningServices/workspaces/codes/versions" is
+    # a resource type, and "codes" is no workspace.
+    (
+        re.compile(rf"/subscriptions/{_GUID_TEXT}/resourceGroups/([^/?&#\"'\s]+)", re.I),
+        values.RESOURCE_GROUP,
+    ),
+    (
+        re.compile(
+            r"(?:/providers/Microsoft\.MachineLearningServices|/resourceGroups/[^/?&#\"'\s]+)"
+            r"/workspaces/([^/?&#\"'\s]+)",
+            re.I,
+        ),
+        values.WORKSPACE_NAME,
+    ),
     (re.compile(rf"login\.microsoftonline\.com/({_GUID_TEXT})", re.I), values.TENANT_ID),
     (re.compile(rf"sts\.windows\.net/({_GUID_TEXT})", re.I), values.TENANT_ID),
     (re.compile(rf"tenantId=({_GUID_TEXT})", re.I), values.TENANT_ID),
@@ -159,8 +171,6 @@ class Sanitizer:
             new_values = [self.text(_IPV4.sub(FAKE_IP, v)) for v in header_values]
             if lowered in ("location", "azure-asyncoperation", "content-location"):
                 new_values = [self.uri(v) for v in header_values]
-            if lowered == "content-md5":
-                new_values = [SANITIZED for _ in header_values]
             cleaned[name] = new_values
         return cleaned
 

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from azure.ai.ml import Input, MLClient
-from azure.ai.ml.entities import CommandJob, Job
+from azure.ai.ml import Input, MLClient, command
+from azure.ai.ml.entities import Command, Job
 from azure.core.exceptions import ResourceNotFoundError
 
 from obo_job.settings import ChildJobSettings
@@ -56,10 +56,9 @@ def child_job_name(parent_run_id: str) -> str:
     return f"{slug}-{digest}{_NAME_SUFFIX}"
 
 
-def build_child_job(
-    settings: ChildJobSettings, *, code_dir: Path = TRAINING_CODE_DIR
-) -> CommandJob:
-    """The child job's definition. Builds an entity only; nothing is sent to Azure.
+def build_child_job(settings: ChildJobSettings, *, code_dir: Path = TRAINING_CODE_DIR) -> Command:
+    """The child job's definition, as ``azure.ai.ml.command`` builds it (``MLClient.jobs`` accepts
+    this, not a bare ``CommandJob``). Builds an entity only; nothing is sent to Azure.
 
     Raises ``FileNotFoundError`` if ``code_dir`` (the training code to upload) does not exist.
     """
@@ -67,7 +66,7 @@ def build_child_job(
         raise FileNotFoundError(
             f"the child's training code is missing: expected {code_dir / 'main.py'}"
         )
-    return CommandJob(
+    return command(
         name=child_job_name(settings.parent_run_id),
         display_name=DISPLAY_NAME,
         experiment_name=settings.experiment_name,
@@ -80,10 +79,12 @@ def build_child_job(
     )
 
 
-def child_job_yaml(job: CommandJob) -> str:
+def child_job_yaml(job: Command) -> str:
     """The job as the YAML ``az ml job create --file`` would accept (what ``--dry-run`` prints)."""
     buffer = io.StringIO()
-    job.dump(buffer)
+    # _to_job() is what MLClient.jobs.create_or_update submits for a command node; dumping the
+    # node itself would print the component form instead of the job's.
+    job._to_job().dump(buffer)
     return buffer.getvalue()
 
 
@@ -95,7 +96,7 @@ class SubmittedChild:
     submitted: bool
 
 
-def submit_child_job(ml_client: MLClient, job: CommandJob) -> SubmittedChild:
+def submit_child_job(ml_client: MLClient, job: Command) -> SubmittedChild:
     """Submit ``job`` unless a job of that name exists already; return the job in the workspace.
 
     The service refuses to change an existing job's inputs or code ("A job with this name already
