@@ -31,7 +31,7 @@ SANITIZED = "sanitized"
 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 # A challenge (``Bearer authorization="..."``) names parameters; a credential is one opaque value.
-_BEARER = re.compile(r"\b(?:Bearer|PoP)\s+(?![A-Za-z_]+=\")([A-Za-z0-9._~+/=-]{8,})")
+_BEARER = re.compile(r"\b(?:Bearer|PoP)\s+(?![A-Za-z_]+=\\?\")([A-Za-z0-9._~+/=-]{8,})")
 _SAS_SIG = re.compile(r"(?:[?&]|\b)sig=([^&\"'\s]+)")
 _ACCOUNT_KEY = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==|AccountKey=([^;\"'\s]+)")
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----")

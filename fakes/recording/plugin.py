@@ -214,7 +214,15 @@ def default_cassette_name(request: pytest.FixtureRequest) -> str:
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     vcr.register_matcher("path_template", path_template_matcher)
     vcr.register_matcher("query_stable", query_stable_matcher)
-    vcr.register_persister(SafePersister(config.stash[CONTEXT_KEY]))
+    context = config.stash.get(CONTEXT_KEY, None)
+    if context is None:
+        # pytest-recording's own vcr_config won over ours: that happens when this plugin is
+        # registered before pytest-recording (e.g. with -p), and nothing would be sanitized.
+        raise pytest.UsageError(
+            "fakes.recording.plugin must take precedence over pytest-recording: load it from a "
+            'conftest.py (pytest_plugins = ["fakes.recording.plugin"]), not with -p'
+        )
+    vcr.register_persister(SafePersister(context))
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,172 @@
+"""The recording policy: sanitizing, the leak scan, fail-closed atomic writes, a full round trip."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import yaml
+
+from fakes import FakeCredential
+from fakes.recording.persister import LeakRefused, RecordingContext, SafePersister
+from fakes.recording.sanitize import Sanitizer
+from fakes.scan import main as scan_main
+from fakes.scan import scan_text
+
+REAL_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL3ZhdWx0LmF6dXJlLm5ldCJ9.c2lnbmF0dXJlLXJlYWw"
+REAL_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+
+def _interaction(body: dict[str, Any], *, uri: str | None = None) -> dict[str, Any]:
+    return {
+        "request": {
+            "method": "GET",
+            "uri": uri
+            or "https://real-vault.vault.azure.net/secrets/s/?api-version=2026-04-01&sig=AbC%3D",
+            "body": None,
+            "headers": {"Authorization": [f"Bearer {REAL_JWT}"]},
+        },
+        "response": {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {
+                "Content-Type": ["application/json"],
+                "WWW-Authenticate": [
+                    f'Bearer authorization="https://login.microsoftonline.com/{REAL_TENANT}"'
+                ],
+            },
+            "body": {"string": json.dumps(body).encode()},
+        },
+    }
+
+
+def test_the_scan_finds_each_kind_of_leak() -> None:
+    text = "\n".join(
+        [
+            f"token: {REAL_JWT}",
+            "auth: Bearer abcdefghijklmnopqrstuvwxyz",
+            "uri: https://a.blob.core.windows.net/c?sv=1&sig=realSignature%3D",
+            "conn: DefaultEndpointsProtocol=https;AccountKey=c2VjcmV0a2V5;",
+            "-----BEGIN PRIVATE KEY-----",
+            f"tenant: {REAL_TENANT}",
+        ]
+    )
+    rules = [finding.rule for finding in scan_text(text)]
+    assert rules == ["jwt", "bearer", "sas-signature", "account-key", "pem", "guid"]
+
+
+def test_the_scan_passes_fake_values() -> None:
+    fake_token = FakeCredential().get_token("https://vault.azure.net/.default").token
+    text = f"auth: Bearer {fake_token}\nsig=sanitized\nid: 00000000-0000-0000-0000-000000000001"
+    assert scan_text(text) == []
+
+
+def test_the_scan_command_prints_file_line_rule_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "c.yaml").write_text(f"ok: 1\ntenant: {REAL_TENANT}\n")
+    assert scan_main([str(tmp_path)]) == 1
+    assert capsys.readouterr().out.startswith(f"{tmp_path / 'c.yaml'}:2: guid: ")
+    (tmp_path / "c.yaml").write_text("ok: 1\n")
+    assert scan_main([str(tmp_path)]) == 0
+
+
+def test_sanitizing_removes_real_values_from_headers_query_and_body() -> None:
+    sanitizer = Sanitizer()
+    body = {"value": "hunter2-real-secret", "systemData": {"createdBy": "jane@contoso.com"}}
+    text = json.dumps(sanitizer.interaction(_interaction(body)), default=str)
+    for real in (REAL_JWT, REAL_TENANT, "real-vault", "realSignature", "hunter2", "contoso"):
+        assert real not in text
+    assert scan_text(text, real_values=sanitizer.real_values) == []
+
+
+def test_sanitizing_is_idempotent() -> None:
+    once = Sanitizer().interaction(_interaction({"value": "v-real-1"}))
+    twice = Sanitizer().interaction(json.loads(json.dumps(once)))
+    assert json.dumps(once, sort_keys=True) == json.dumps(twice, sort_keys=True)
+
+
+def _cassette_dict(interaction: dict[str, Any]) -> dict[str, Any]:
+    request = SimpleNamespace(_to_dict=lambda: interaction["request"])
+    return {"requests": [request], "responses": [interaction["response"]]}
+
+
+class _Yaml:
+    @staticmethod
+    def serialize(data: Any) -> str:
+        return yaml.safe_dump(data)
+
+
+def test_a_leak_the_sanitizer_misses_refuses_the_write(tmp_path: Path) -> None:
+    # A token under a key no rule knows: the sanitizer leaves it, the scan must stop it.
+    leaky = _interaction({"unusual_field": REAL_JWT})
+    persister = SafePersister(RecordingContext(passed=True))
+    path = tmp_path / "leaky.yaml"
+    with pytest.raises(LeakRefused, match=r"leaky\.yaml.*jwt"):
+        persister.save_cassette(path, _cassette_dict(leaky), _Yaml)
+    assert not path.exists()
+
+
+def test_a_failed_test_leaves_the_previous_cassette_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "kept.yaml"
+    path.write_text("previous\n")
+    context = RecordingContext(passed=False)
+    SafePersister(context).save_cassette(path, _cassette_dict(_interaction({})), _Yaml)
+    assert path.read_text() == "previous\n"
+    assert context.skipped_write and "was not written" in context.skipped_write
+
+
+def test_a_passed_test_writes_a_sanitized_cassette_and_nothing_else(tmp_path: Path) -> None:
+    path = tmp_path / "new.yaml"
+    SafePersister(RecordingContext(passed=True)).save_cassette(
+        path, _cassette_dict(_interaction({"value": "s3cret-value"})), _Yaml
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["new.yaml"]  # no temporary file left
+    assert "s3cret" not in path.read_text()
+    assert scan_text(path.read_text()) == []
+
+
+ROUND_TRIP_TEST = """
+import pytest
+from obo_job.keyvault import read_secret
+
+@pytest.mark.vcr
+def test_read(azure_credential, azure_coordinates):
+    secret = read_secret(azure_credential, azure_coordinates.vault_url, azure_coordinates.secret_name)
+    print("VALUE-DIGEST", secret.fingerprint, secret.version)
+"""
+
+
+def test_a_cassette_recorded_against_the_fake_azure_replays_offline(tmp_path: Path) -> None:
+    (tmp_path / "test_round_trip.py").write_text(textwrap.dedent(ROUND_TRIP_TEST))
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["fakes.recording.plugin"]\n')
+    base = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider"]
+    base += [str(tmp_path)]
+    record = subprocess.run(
+        [*base, "--azure=fake", "--record-mode=rewrite", "--rootdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert record.returncode == 0, record.stdout + record.stderr
+    cassette = tmp_path / "cassettes" / "test_round_trip.test_read.yaml"
+    assert scan_text(cassette.read_text()) == []
+    replay = subprocess.run(
+        [*base, "--block-network", "--rootdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+    recorded = [line for line in record.stdout.splitlines() if "VALUE-DIGEST" in line]
+    replayed = [line for line in replay.stdout.splitlines() if "VALUE-DIGEST" in line]
+    assert recorded == replayed and recorded
