@@ -14,7 +14,7 @@ def test_job_yaml_is_a_user_identity_command_job_running_the_obo_job() -> None:
     job = load_job(ROOT / "job.yaml")
     assert isinstance(job, Command)  # load_job gives the builder node for a command job
     assert isinstance(job.identity, UserIdentityConfiguration)
-    assert Path(str(job.code)).resolve() == ROOT / "src"
+    assert (ROOT / str(job.code)).resolve() == ROOT / "src"
     assert job.command.startswith("python -m obo_job ")
     for name in ("vault_url", "secret_name", "child_compute"):
         assert f"${{{{inputs.{name}}}}}" in job.command
