@@ -35,9 +35,9 @@ _BEARER = re.compile(r"\b(?:Bearer|PoP)\s+(?![A-Za-z_]+=\\?\")([A-Za-z0-9._~+/=-
 _SAS_SIG = re.compile(r"(?:[?&]|\b)sig=([^&\"'\s]+)")
 _ACCOUNT_KEY = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==|AccountKey=([^;\"'\s]+)")
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----")
-_GUID = re.compile(
-    r"(?<![0-9a-fA-F])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9a-fA-F])"
-)
+GUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+"""A GUID, as text: the sanitizer, the matchers and the scan share it."""
+_GUID = re.compile(rf"(?<![0-9a-fA-F]){GUID_PATTERN}(?![0-9a-fA-F])")
 MIN_REAL_VALUE_LENGTH = 6
 """Real values shorter than this are not searched for: they would match everywhere by chance."""
 

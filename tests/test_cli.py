@@ -17,12 +17,12 @@ from fakes.values import (
     SECRET_NAME,
     SECRET_VALUE,
     SUBSCRIPTION_ID,
-    TENANT_ID,
     VAULT_URL,
     WORKSPACE_NAME,
 )
 from obo_job.cli import build_parser, main
 from obo_job.failures import ExitStatus
+from tests.mocked_vault import challenging_vault
 
 OBO_ENDPOINT = "http://127.0.0.1:12342/token"
 WS = (
@@ -101,19 +101,6 @@ def _obo_token(request: object) -> tuple[int, dict[str, str], str]:
     return 200, {}, json.dumps(body)
 
 
-def _key_vault(status: int, body: dict[str, object]):  # type: ignore[no-untyped-def]
-    def answer(request: object) -> tuple[int, dict[str, str], str]:
-        if "Authorization" not in request.headers:  # type: ignore[attr-defined]
-            challenge = (
-                f'Bearer authorization="https://login.microsoftonline.com/{TENANT_ID}", '
-                'resource="https://vault.azure.net"'
-            )
-            return 401, {"WWW-Authenticate": challenge}, "{}"
-        return status, {}, json.dumps(body)
-
-    return answer
-
-
 EXISTING_CHILD = {
     "id": f"{WS}/jobs/{CHILD}",
     "name": CHILD,
@@ -158,7 +145,9 @@ def test_a_retried_job_reads_the_secret_and_finds_its_child_without_resubmitting
     responses.add_callback(responses.GET, OBO_ENDPOINT, callback=_obo_token)
     secret = {"value": SECRET_VALUE, "id": f"{VAULT_URL}/secrets/{SECRET_NAME}/" + "a" * 32}
     responses.add_callback(
-        responses.GET, f"{VAULT_URL}/secrets/{SECRET_NAME}/", callback=_key_vault(200, secret)
+        responses.GET,
+        f"{VAULT_URL}/secrets/{SECRET_NAME}/",
+        callback=challenging_vault(200, secret),
     )
     responses.get(f"https://management.azure.com{WS}/jobs/{CHILD}", json=EXISTING_CHILD)
 
@@ -191,7 +180,9 @@ def test_a_user_without_access_to_the_secret_gets_exit_4_naming_the_permission(
         }
     }
     responses.add_callback(
-        responses.GET, f"{VAULT_URL}/secrets/{SECRET_NAME}/", callback=_key_vault(403, forbidden)
+        responses.GET,
+        f"{VAULT_URL}/secrets/{SECRET_NAME}/",
+        callback=challenging_vault(403, forbidden),
     )
     assert main([]) == ExitStatus.ACCESS == 4
     err = capsys.readouterr().err

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import responses
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
@@ -11,35 +9,27 @@ from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from fakes import FakeCredential, read_claims
 from fakes.values import SECRET_NAME, SECRET_VALUE, TENANT_ID, VAULT_URL
 from obo_job.keyvault import Secret, read_secret
+from tests.mocked_vault import challenging_vault
 
 SECRET_URL = f"{VAULT_URL}/secrets/{SECRET_NAME}/"
 VERSION = "0123456789abcdef0123456789abcdef"
-# The real service's answer to a request without a token (PROTOCOL.md section 3.1).
-CHALLENGE = {
-    "WWW-Authenticate": f'Bearer authorization="https://login.microsoftonline.com/{TENANT_ID}", '
-    'resource="https://vault.azure.net"'
-}
-UNAUTHORIZED = {
-    "error": {
-        "code": "Unauthorized",
-        "message": "AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.",
-    }
-}
 
 
 def _vault(status: int, body: dict[str, object]) -> responses.RequestsMock:
     """A vault that challenges a request without a token and answers ``status``/``body`` otherwise."""
     mock = responses.RequestsMock(assert_all_requests_are_fired=True)
 
+    vault = challenging_vault(status, body)
+
     def answer(request: object) -> tuple[int, dict[str, str], str]:
         authorization = request.headers.get("Authorization")  # type: ignore[attr-defined]
-        if authorization is None:
-            return 401, CHALLENGE, json.dumps(UNAUTHORIZED)
-        assert authorization.startswith("Bearer ")
-        assert (
-            read_claims(authorization.removeprefix("Bearer "))["aud"] == "https://vault.azure.net"
-        )
-        return status, {}, json.dumps(body)
+        if authorization is not None:
+            assert authorization.startswith("Bearer ")
+            assert (
+                read_claims(authorization.removeprefix("Bearer "))["aud"]
+                == "https://vault.azure.net"
+            )
+        return vault(request)
 
     mock.add_callback(responses.GET, SECRET_URL, callback=answer, content_type="application/json")
     return mock

@@ -147,25 +147,22 @@ def test_a_cassette_recorded_against_the_fake_azure_replays_offline(tmp_path: Pa
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["fakes.recording.plugin"]\n')
     base = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider"]
     base += [str(tmp_path)]
-    record = subprocess.run(
-        [*base, "--azure=fake", "--record-mode=rewrite", "--rootdir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        cwd=tmp_path,
-    )
+
+    def run(*options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*base, *options, "--rootdir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+            cwd=tmp_path,
+        )
+
+    record = run("--azure=fake", "--record-mode=rewrite")
     assert record.returncode == 0, record.stdout + record.stderr
     cassette = tmp_path / "cassettes" / "test_round_trip.test_read.yaml"
     assert scan_text(cassette.read_text()) == []
-    replay = subprocess.run(
-        [*base, "--block-network", "--rootdir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        cwd=tmp_path,
-    )
+    replay = run("--block-network")
     assert replay.returncode == 0, replay.stdout + replay.stderr
     recorded = [line for line in record.stdout.splitlines() if "VALUE-DIGEST" in line]
     replayed = [line for line in replay.stdout.splitlines() if "VALUE-DIGEST" in line]

@@ -12,8 +12,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from fakes.recording.sanitize import SAS_PARAMETERS
+from fakes.scan import GUID_PATTERN
 
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_GUID = re.compile(GUID_PATTERN)
 VOLATILE_QUERY = frozenset({*SAS_PARAMETERS, "sv", "sr", "sp", "srt", "ss", "hash"})
 MATCH_ON = ("method", "scheme", "host", "port", "path_template", "query_stable")
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serialize import CASSETTE_FORMAT_VERSION
+from vcr.serializers.compat import convert_to_unicode
 
 from fakes.recording.sanitize import Sanitizer
 from fakes.scan import Finding, scan_text
@@ -46,16 +47,6 @@ class RecordingContext:
     skipped_write: str | None = None
 
 
-def _unicode(data: Any) -> Any:
-    if isinstance(data, bytes):
-        return data.decode("utf-8", errors="replace")
-    if isinstance(data, dict):
-        return {key: _unicode(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_unicode(item) for item in data]
-    return data
-
-
 class SafePersister(FilesystemPersister):  # type: ignore[misc]  # vcrpy is untyped
     """vcrpy persister that loads like the filesystem one and writes only safe, finished cassettes."""
 
@@ -77,8 +68,9 @@ class SafePersister(FilesystemPersister):  # type: ignore[misc]  # vcrpy is unty
         interactions = [
             sanitizer.interaction(
                 {
-                    "request": _unicode(copy.deepcopy(request._to_dict())),
-                    "response": _unicode(copy.deepcopy(response)),
+                    # What vcrpy's own serializer would write: bodies as text where they decode.
+                    "request": convert_to_unicode(copy.deepcopy(request._to_dict())),
+                    "response": convert_to_unicode(copy.deepcopy(response)),
                 }
             )
             for request, response in zip(

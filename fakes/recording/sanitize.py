@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from fakes import values
-from fakes.scan import FAKE_GUID_PREFIX, SANITIZED
+from fakes.scan import FAKE_GUID_PREFIX, GUID_PATTERN, SANITIZED
 from fakes.tokens import is_fake_token
 
 Interaction = dict[str, Any]
@@ -30,22 +30,19 @@ USER_KEYS = {"createdBy", "lastModifiedBy", "userName", "upn", "unique_name", "n
 URI_SECRET_KEYS = {"sasUri", "connectionString"}
 FAKE_IP = "192.0.2.1"  # TEST-NET-1, reserved for documentation
 
-_GUID = re.compile(
-    r"(?<![0-9a-fA-F])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9a-fA-F])"
-)
+_GUID = re.compile(rf"(?<![0-9a-fA-F]){GUID_PATTERN}(?![0-9a-fA-F])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _VAULT_HOST = re.compile(r"\b([a-zA-Z0-9-]{3,24})\.vault\.azure\.(?:net|cn)\b")
 _BLOB_HOST = re.compile(r"\b([a-z0-9]{3,24})\.blob\.core\.windows\.net\b")
 _JSON_TYPES = ("json", "javascript")
-_GUID_TEXT = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # Where a real identity or name sits in Azure's URLs and headers, and the fake it becomes.
 _CONTEXTUAL = (
-    (re.compile(rf"/subscriptions/({_GUID_TEXT})", re.I), values.SUBSCRIPTION_ID),
+    (re.compile(rf"/subscriptions/({GUID_PATTERN})", re.I), values.SUBSCRIPTION_ID),
     # Only inside resource ids: "Microsoft.MachineLearningServices/workspaces/codes/versions" is
     # a resource type, and "codes" is no workspace.
     (
-        re.compile(rf"/subscriptions/{_GUID_TEXT}/resourceGroups/([^/?&#\"'\s]+)", re.I),
+        re.compile(rf"/subscriptions/{GUID_PATTERN}/resourceGroups/([^/?&#\"'\s]+)", re.I),
         values.RESOURCE_GROUP,
     ),
     (
@@ -56,12 +53,12 @@ _CONTEXTUAL = (
         ),
         values.WORKSPACE_NAME,
     ),
-    (re.compile(rf"login\.microsoftonline\.com/({_GUID_TEXT})", re.I), values.TENANT_ID),
-    (re.compile(rf"sts\.windows\.net/({_GUID_TEXT})", re.I), values.TENANT_ID),
-    (re.compile(rf"tenantId=({_GUID_TEXT})", re.I), values.TENANT_ID),
-    (re.compile(rf"[?&]tid=({_GUID_TEXT})", re.I), values.TENANT_ID),
-    (re.compile(rf"objectId=({_GUID_TEXT})", re.I), values.USER_OBJECT_ID),
-    (re.compile(rf"oid=({_GUID_TEXT})", re.I), values.USER_OBJECT_ID),
+    (re.compile(rf"login\.microsoftonline\.com/({GUID_PATTERN})", re.I), values.TENANT_ID),
+    (re.compile(rf"sts\.windows\.net/({GUID_PATTERN})", re.I), values.TENANT_ID),
+    (re.compile(rf"tenantId=({GUID_PATTERN})", re.I), values.TENANT_ID),
+    (re.compile(rf"[?&]tid=({GUID_PATTERN})", re.I), values.TENANT_ID),
+    (re.compile(rf"objectId=({GUID_PATTERN})", re.I), values.USER_OBJECT_ID),
+    (re.compile(rf"oid=({GUID_PATTERN})", re.I), values.USER_OBJECT_ID),
 )
 
 
@@ -168,10 +165,10 @@ class Sanitizer:
             if lowered == "user-agent":
                 cleaned[name] = ["sanitized-user-agent"]
                 continue
-            new_values = [self.text(_IPV4.sub(FAKE_IP, v)) for v in header_values]
             if lowered in ("location", "azure-asyncoperation", "content-location"):
-                new_values = [self.uri(v) for v in header_values]
-            cleaned[name] = new_values
+                cleaned[name] = [self.uri(v) for v in header_values]
+            else:
+                cleaned[name] = [self.text(_IPV4.sub(FAKE_IP, v)) for v in header_values]
         return cleaned
 
     def _body(self, body: Any, *, content_type: str, secret_value: bool) -> Any:
