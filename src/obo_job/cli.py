@@ -86,6 +86,16 @@ def _configure_logging(verbose: bool) -> None:
     logging.getLogger("azure").setLevel(logging.WARNING)
 
 
+def _quiet_azure_ml(verbose: bool) -> None:
+    # azure-ai-ml gives its logger its own stderr handler at INFO when it is imported (token
+    # successes, telemetry), and announces the experimental classes of its own schemas: neither
+    # tells the job's user anything. --verbose lets them through.
+    logging.getLogger("azure.ai.ml").setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("azure.ai.ml._utils._experimental").setLevel(
+        logging.WARNING if verbose else logging.ERROR
+    )
+
+
 def _fail(error: BaseException, *, step: str, verbose: bool) -> int:
     failure = explain(error, step=step)
     if verbose:
@@ -122,6 +132,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return _fail(error, step="reading the settings", verbose=args.verbose)
 
     from obo_job.child_job import build_child_job, child_job_yaml
+
+    _quiet_azure_ml(args.verbose)  # after the import above: importing azure.ai.ml resets it
 
     if args.dry_run:
         print(child_job_yaml(build_child_job(child_settings)), end="")

@@ -64,6 +64,7 @@ def run_obo_job(credential: TokenCredential, settings: Settings) -> RunSummary:
             subscription_id=settings.subscription_id,
             resource_group_name=settings.resource_group,
             workspace_name=settings.workspace_name,
+            show_progress=False,  # an upload progress bar is noise in a job's log
         )
         child = submit_child_job(ml_client, job)
     except Exception as error:

@@ -29,6 +29,15 @@ def test_the_obo_job_runs_end_to_end_against_the_fake_azure() -> None:
     assert SECRET_VALUE not in result.stdout + result.stderr
 
 
+def test_the_job_log_holds_the_jobs_lines_and_not_the_sdks_chatter() -> None:
+    result = _run()
+    assert result.returncode == 0, result.stderr
+    assert "get_token succeeded" not in result.stderr
+    assert "experimental class" not in result.stderr
+    assert "Uploading" not in result.stderr
+    assert "INFO obo_job.credentials: credential: azureml_on_behalf_of" in result.stderr
+
+
 def test_an_unknown_compute_ends_the_job_with_one_line_and_the_service_status() -> None:
     result = _run("--compute", "no-such-compute")
     assert result.returncode == 6
