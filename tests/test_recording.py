@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -13,7 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from fakes import FakeCredential
+from fakes import FakeCredential, read_claims
+from fakes.recording.credentials import AsyncOverSync, TokenWitness
 from fakes.recording.persister import LeakRefused, RecordingContext, SafePersister
 from fakes.recording.sanitize import Sanitizer
 from fakes.scan import main as scan_main
@@ -142,15 +145,19 @@ def test_read(azure_credential, azure_coordinates):
 """
 
 
-def test_a_cassette_recorded_against_the_fake_azure_replays_offline(tmp_path: Path) -> None:
+PYTEST = (sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider")
+Run = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def scratch_project(tmp_path: Path) -> Run:
+    """A project of one recorded test in ``tmp_path``; returns a function that runs pytest there."""
     (tmp_path / "test_round_trip.py").write_text(textwrap.dedent(ROUND_TRIP_TEST))
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["fakes.recording.plugin"]\n')
-    base = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider"]
-    base += [str(tmp_path)]
 
     def run(*options: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*base, *options, "--rootdir", str(tmp_path)],
+            [*PYTEST, str(tmp_path), *options, "--rootdir", str(tmp_path)],
             capture_output=True,
             text=True,
             timeout=180,
@@ -158,12 +165,68 @@ def test_a_cassette_recorded_against_the_fake_azure_replays_offline(tmp_path: Pa
             cwd=tmp_path,
         )
 
-    record = run("--azure=fake", "--record-mode=rewrite")
+    return run
+
+
+def test_a_cassette_recorded_against_the_fake_azure_replays_offline(
+    tmp_path: Path, scratch_project: Run
+) -> None:
+    record = scratch_project("--azure=fake", "--record-mode=rewrite")
     assert record.returncode == 0, record.stdout + record.stderr
     cassette = tmp_path / "cassettes" / "test_round_trip.test_read.yaml"
     assert scan_text(cassette.read_text()) == []
-    replay = run("--block-network")
+    replay = scratch_project("--block-network")
     assert replay.returncode == 0, replay.stdout + replay.stderr
     recorded = [line for line in record.stdout.splitlines() if "VALUE-DIGEST" in line]
     replayed = [line for line in replay.stdout.splitlines() if "VALUE-DIGEST" in line]
     assert recorded == replayed and recorded
+
+
+def test_a_failing_rewrite_keeps_the_previous_cassette(
+    tmp_path: Path, scratch_project: Run
+) -> None:
+    assert scratch_project("--azure=fake", "--record-mode=rewrite").returncode == 0
+    cassette = tmp_path / "cassettes" / "test_round_trip.test_read.yaml"
+    before = cassette.read_text()
+    test_file = tmp_path / "test_round_trip.py"
+    test_file.write_text(test_file.read_text() + "    assert False, 'the code under test broke'\n")
+    rewrite = scratch_project("--azure=fake", "--record-mode=rewrite")
+    assert rewrite.returncode == 1
+    assert "was restored" in rewrite.stdout
+    assert cassette.read_text() == before
+
+
+def test_a_deleted_cassette_fails_its_test_with_the_record_command(
+    tmp_path: Path, scratch_project: Run
+) -> None:
+    replay = scratch_project("--block-network")
+    assert replay.returncode == 1
+    assert "cassettes/test_round_trip.test_read.yaml does not exist" in replay.stdout
+    assert (
+        "pytest --azure=fake --record-mode=rewrite test_round_trip.py::test_read" in replay.stdout
+    )
+
+
+def test_the_token_witness_reports_every_token_it_passes_on() -> None:
+    seen: list[str] = []
+    witness = TokenWitness(FakeCredential(), seen.append)
+    token = witness.get_token("https://vault.azure.net/.default")
+    info = witness.get_token_info("https://management.azure.com/.default")
+    assert seen == [token.token, info.token]
+
+
+def test_live_tokens_are_sanitized_and_known_to_the_scan() -> None:
+    sanitizer = Sanitizer()
+    sanitizer.remember_secret(REAL_JWT)
+    text = sanitizer.text(f"note: {REAL_JWT}")
+    assert REAL_JWT not in text
+    assert REAL_JWT in sanitizer.real_values
+
+
+def test_an_async_client_can_use_a_sync_credential_through_the_adapter() -> None:
+    async def fetch() -> str:
+        async with AsyncOverSync(FakeCredential()) as credential:
+            token = await credential.get_token("https://vault.azure.net/.default")
+        return token.token
+
+    assert read_claims(asyncio.run(fetch()))["aud"] == "https://vault.azure.net"

@@ -21,13 +21,14 @@ from typing import Any
 import pytest
 
 from fakes import values
+from fakes.recording.credentials import AsyncOverSync, TokenWitness
 from fakes.recording.diagnostics import explain_miss, rerecord_command
 from fakes.recording.matchers import (
     MATCH_ON,
     path_template_matcher,
     query_stable_matcher,
 )
-from fakes.recording.persister import RecordingContext, SafePersister
+from fakes.recording.persister import RecordingContext, SafePersister, write_atomically
 from fakes.recording.sanitize import Sanitizer
 
 CONTEXT_KEY = pytest.StashKey[RecordingContext]()
@@ -142,11 +143,7 @@ def fake_azure_session(pytestconfig: pytest.Config) -> Iterator[Any]:
             os.environ.update(saved)
 
 
-@pytest.fixture
-def azure_credential(pytestconfig: pytest.Config, fake_azure_session: Any) -> Any:
-    """The credential for the mode: fake in replay, the real OBO credential against the fake
-    Azure, the production chain live (override to use another)."""
-    mode = azure_mode(pytestconfig)
+def _sync_credential(mode: str) -> Any:
     if mode == "replay":
         from fakes.credential import FakeCredential
 
@@ -156,10 +153,49 @@ def azure_credential(pytestconfig: pytest.Config, fake_azure_session: Any) -> An
 
         return AzureMLOnBehalfOfCredential()
     # Live: the OBO job's own production chain (OBO on AzureML, az login elsewhere). A team whose
-    # code has another chain overrides this fixture.
+    # code has another chain overrides the credential fixtures.
     from obo_job.credentials import default_credential
 
     return default_credential()
+
+
+@pytest.fixture
+def azure_credential(
+    pytestconfig: pytest.Config, fake_azure_session: Any, recording_context: RecordingContext
+) -> Any:
+    """The credential for the mode: fake in replay, the real OBO credential against the fake
+    Azure, the production chain live (every token it issues is then known to the leak scan)."""
+    mode = azure_mode(pytestconfig)
+    credential = _sync_credential(mode)
+    if mode == "live":
+        return TokenWitness(credential, recording_context.sanitizer.remember_secret)
+    return credential
+
+
+@pytest.fixture
+def async_azure_credential(
+    pytestconfig: pytest.Config, fake_azure_session: Any, recording_context: RecordingContext
+) -> Any:
+    """The async twin of ``azure_credential`` (recording modes run the sync credential in a thread:
+    azure-ai-ml's async OBO credential is broken in 1.35.2)."""
+    mode = azure_mode(pytestconfig)
+    if mode == "replay":
+        from fakes.credential import AsyncFakeCredential
+
+        return AsyncFakeCredential()
+    credential = _sync_credential(mode)
+    if mode == "live":
+        credential = TokenWitness(credential, recording_context.sanitizer.remember_secret)
+    return AsyncOverSync(credential)
+
+
+@pytest.fixture
+def azure_async_client_options(fake_azure_session: Any) -> dict[str, Any]:
+    """Keyword arguments for async Azure clients. Against the fake Azure: its CA, because aiohttp
+    builds its TLS context when it is imported, before the fake's CA exists."""
+    if fake_azure_session is None:
+        return {}
+    return {"connection_verify": str(fake_azure_session.ca_path)}
 
 
 @pytest.fixture
@@ -175,14 +211,35 @@ def recording_context(
     azure_coordinates: AzureCoordinates,
     extra_sanitizing_rules: list[Any],
 ) -> Iterator[RecordingContext]:
-    """This test's sanitizer and outcome, which the cassette persister reads."""
+    """This test's sanitizer and outcome, which the cassette persister reads.
+
+    Also keeps the test's previous cassette: pytest-recording deletes it before a
+    ``--record-mode=rewrite`` test runs, and a test that does not pass must leave it as it was.
+    """
     known = azure_coordinates.real_to_fake() if azure_mode(pytestconfig) == "live" else {}
     context = RecordingContext(sanitizer=Sanitizer(known=known, extra_rules=extra_sanitizing_rules))
     request.node.stash[CONTEXT_KEY] = context
     pytestconfig.stash[CONTEXT_KEY] = context
+    previous: tuple[Path, str] | None = None
+    if request.node.get_closest_marker("vcr") is not None:
+        path = _cassette_path(request)
+        if path.is_file():
+            previous = (path, path.read_text(encoding="utf-8"))
     yield context
+    if previous is not None and context.passed is not True:
+        path, text = previous
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_atomically(path, text)
+            context.skipped_write = (
+                f"cassette {path} was restored: the test did not pass, so the previous one is kept"
+            )
     if context.skipped_write:
         print(f"\n{context.skipped_write}")
+
+
+def _cassette_path(request: pytest.FixtureRequest) -> Path:
+    directory = Path(request.getfixturevalue("vcr_cassette_dir"))
+    return directory / f"{request.getfixturevalue('default_cassette_name')}.yaml"
 
 
 @pytest.fixture
@@ -226,40 +283,50 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def replay_skipped_sleeps(
+    pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[list[float]]:
+    """In replay, the Azure SDKs' retry back-off and ``Retry-After`` waits are skipped (a recorded
+    response arrives at once anyway); this is the list of the waits skipped during the test.
+    Outside replay nothing is skipped and the list stays empty."""
+    skipped: list[float] = []
+    if azure_mode(pytestconfig) == "replay":
+        from azure.core.pipeline.transport import AsyncioRequestsTransport, RequestsTransport
+
+        def skip(self: Any, duration: float) -> None:
+            skipped.append(duration)
+
+        async def skip_async(self: Any, duration: float) -> None:
+            skipped.append(duration)
+
+        monkeypatch.setattr(RequestsTransport, "sleep", skip)
+        monkeypatch.setattr(AsyncioRequestsTransport, "sleep", skip_async)
+        try:
+            from azure.core.pipeline.transport import AioHttpTransport
+        except ImportError:  # aiohttp is optional
+            pass
+        else:
+            monkeypatch.setattr(AioHttpTransport, "sleep", skip_async)
+    yield skipped
+
+
+@pytest.fixture(autouse=True)
 def _replay_rules(
     request: pytest.FixtureRequest, pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
-    """In replay: the Key Vault challenge cache starts empty, nothing sleeps, every recorded
-    interaction is played and a missing cassette is an error."""
+    """In replay: the Key Vault challenge cache starts empty, every recorded interaction is
+    played and a missing cassette is an error."""
     from azure.keyvault.secrets._shared import http_challenge_cache
 
     # Key Vault caches the 401 challenge per host for the whole process: without this, whether a
     # test sees the challenge would depend on the tests before it.
     http_challenge_cache.clear()
     replay = azure_mode(pytestconfig) == "replay"
-    if replay:
-        from azure.core.pipeline.transport import AsyncioRequestsTransport, RequestsTransport
-
-        # Retry back-off and Retry-After waits: recorded responses arrive instantly anyway.
-        monkeypatch.setattr(RequestsTransport, "sleep", lambda self, duration: None)
-
-        async def _no_sleep(self: Any, duration: float) -> None:
-            return None
-
-        monkeypatch.setattr(AsyncioRequestsTransport, "sleep", _no_sleep)
-        try:
-            from azure.core.pipeline.transport import AioHttpTransport
-
-            monkeypatch.setattr(AioHttpTransport, "sleep", _no_sleep)
-        except ImportError:  # aiohttp is optional
-            pass
     uses_cassette = request.node.get_closest_marker("vcr") is not None
     if uses_cassette:
         _upload_files_one_at_a_time(monkeypatch)
     if replay and uses_cassette:
-        path = Path(request.getfixturevalue("vcr_cassette_dir")) / (
-            request.getfixturevalue("default_cassette_name") + ".yaml"
-        )
+        path = _cassette_path(request)
         if not path.is_file():
             pytest.fail(
                 f"cassette {path} does not exist; record it with:\n  "

@@ -89,6 +89,10 @@ class Sanitizer:
         if real and real != fake and real not in self._map:
             self._map[real] = fake
 
+    def remember_secret(self, real: str) -> None:
+        """Replace ``real`` (a token, a key) with ``sanitized`` wherever it appears."""
+        self.remember(real, SANITIZED)
+
     # -- values -----------------------------------------------------------------------------
     def _fake_guid(self, match: re.Match[str]) -> str:
         real = match.group(0)
