@@ -17,6 +17,7 @@ import yaml
 
 from fakes import FakeCredential, read_claims
 from fakes.recording.credentials import AsyncOverSync, TokenWitness
+from fakes.recording.diagnostics import explain_miss
 from fakes.recording.persister import LeakRefused, RecordingContext, SafePersister
 from fakes.recording.sanitize import Sanitizer
 from fakes.scan import main as scan_main
@@ -230,3 +231,65 @@ def test_an_async_client_can_use_a_sync_credential_through_the_adapter() -> None
         return token.token
 
     assert read_claims(asyncio.run(fetch()))["aud"] == "https://vault.azure.net"
+
+
+def test_unplayed_recorded_interactions_fail_the_test(tmp_path: Path, scratch_project: Run) -> None:
+    assert scratch_project("--azure=fake", "--record-mode=rewrite").returncode == 0
+    test_file = tmp_path / "test_round_trip.py"
+    test_file.write_text(
+        test_file.read_text().replace(
+            "    secret = read_secret", "    return\n    secret = read_secret"
+        )
+    )
+    replay = scratch_project("--block-network")
+    assert replay.returncode == 1
+    assert "2 recorded interaction(s)" in replay.stdout
+    assert "were not played" in replay.stdout
+
+
+def test_live_recording_without_a_workspace_stops_before_any_test(
+    scratch_project: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (
+        "AZURE_SUBSCRIPTION_ID",
+        "AZURE_RESOURCE_GROUP",
+        "AZUREML_WORKSPACE_NAME",
+        "OBO_JOB_VAULT_URL",
+        "OBO_JOB_SECRET_NAME",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    live = scratch_project("--record-mode=once")
+    assert live.returncode == 4  # pytest's usage error
+    for name in (
+        "AZURE_SUBSCRIPTION_ID",
+        "AZURE_RESOURCE_GROUP",
+        "AZUREML_WORKSPACE_NAME",
+        "OBO_JOB_VAULT_URL",
+        "OBO_JOB_SECRET_NAME",
+    ):
+        assert name in live.stderr
+    assert "VALUE-DIGEST" not in live.stdout
+
+
+def _miss(recorded_uri: str, failed_uri: str, failed_matchers: list[tuple[str, str]]) -> Any:
+    def request(uri: str) -> Any:
+        return SimpleNamespace(method="GET", uri=uri, path=uri.split("?")[0].split(".net")[-1])
+
+    return SimpleNamespace(
+        failed_request=request(failed_uri),
+        similar_requests=[(request(recorded_uri), [], failed_matchers)],
+        reason="no_match",
+        cassette=SimpleNamespace(_path="cassettes/x.yaml"),
+    )
+
+
+def test_a_miss_after_an_sdk_upgrade_says_the_api_version_changed() -> None:
+    base = "https://fake-vault.vault.azure.net/secrets/s/?api-version="
+    error = _miss(base + "2025-07-01", base + "2026-04-01", [("query_stable", "differs")])
+    message = explain_miss(error, nodeid="tests/replay/test_x.py::test_y")
+    assert "Replay miss in cassette cassettes/x.yaml: no recorded request matches." in message
+    assert f"request:  GET {base}2026-04-01" in message
+    assert f"closest:  GET {base}2025-07-01" in message
+    assert "differs in query_stable: differs" in message
+    assert "only the api-version differs" in message
+    assert "pytest --azure=fake --record-mode=rewrite tests/replay/test_x.py::test_y" in message
