@@ -23,6 +23,7 @@ import pytest
 from fakes import values
 from fakes.recording.credentials import AsyncOverSync, TokenWitness
 from fakes.recording.diagnostics import explain_miss, rerecord_command
+from fakes.recording.index import use_indexed_cassettes
 from fakes.recording.matchers import (
     MATCH_ON,
     path_template_matcher,
@@ -271,6 +272,7 @@ def default_cassette_name(request: pytest.FixtureRequest) -> str:
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     vcr.register_matcher("path_template", path_template_matcher)
     vcr.register_matcher("query_stable", query_stable_matcher)
+    use_indexed_cassettes(vcr)  # replay lookups by match key, not a scan of every interaction
     context = config.stash.get(CONTEXT_KEY, None)
     if context is None:
         # pytest-recording's own vcr_config won over ours: that happens when this plugin is
