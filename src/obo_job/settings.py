@@ -20,6 +20,12 @@ VAULT_DNS_SUFFIXES = (".vault.azure.net", ".vault.azure.cn", ".vault.usgovclouda
 _VAULT_NAME = re.compile(r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$")
 # Secret names: 1-127 letters, digits and hyphens.
 _SECRET_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
+# The Blob DNS suffix of each Azure cloud (public, China, US Government).
+BLOB_DNS_SUFFIXES = (
+    ".blob.core.windows.net",
+    ".blob.core.chinacloudapi.cn",
+    ".blob.core.usgovcloudapi.net",
+)
 
 DEFAULT_COMPUTE = "cpu-cluster"
 DEFAULT_EXPERIMENT_NAME = "obo-child-jobs"
@@ -51,6 +57,8 @@ WORKSPACE = Setting(
 )
 VAULT_URL = Setting("Key Vault URL", "--vault-url", ("OBO_JOB_VAULT_URL",))
 SECRET_NAME = Setting("secret name", "--secret-name", ("OBO_JOB_SECRET_NAME",))
+# Environment only for now: an AzureML job sets it in job.yaml's environment_variables.
+BLOB_URL = Setting("blob URL", None, ("OBO_JOB_BLOB_URL",))
 PARENT_RUN = Setting("parent run id", "--parent-run-id", ("AZUREML_RUN_ID", "MLFLOW_RUN_ID"))
 COMPUTE = Setting("child compute", "--compute", ("OBO_JOB_COMPUTE",))
 EXPERIMENT = Setting("child experiment name", "--experiment-name", ("OBO_JOB_EXPERIMENT_NAME",))
@@ -91,6 +99,8 @@ class Settings:
     vault_url: str
     secret_name: str
     child: ChildJobSettings
+    blob_url: str | None = None
+    """A blob to read as the user (optional): ``https://<account>.blob.core.windows.net/<c>/<b>``."""
 
 
 def _first(setting: Setting, given: str | None, environ: Mapping[str, str]) -> str | None:
@@ -121,6 +131,24 @@ def check_vault_url(url: str) -> str | None:
         return "it must be the vault's address only, with no port, path or query"
     if parts.username or parts.password:
         return "it must not carry a user name or password"
+    return None
+
+
+def check_blob_url(url: str) -> str | None:
+    """Return why ``url`` is not a blob's URL (``https://<account>.blob.core.windows.net/<container>/<blob>``
+    without a SAS), or None if it is."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https":
+        return "it must start with https://"
+    if not host.endswith(BLOB_DNS_SUFFIXES):
+        return f"its host must end with one of {', '.join(BLOB_DNS_SUFFIXES)}"
+    container, _, blob = parts.path.lstrip("/").partition("/")
+    if not container or not blob:
+        return "its path must name a container and a blob, /<container>/<blob>"
+    if parts.query or parts.fragment or parts.username or parts.password:
+        # A SAS would bypass the user's own permissions and end up in logs.
+        return "it must not carry a query (no SAS: the blob is read with the user's own token)"
     return None
 
 
@@ -176,11 +204,13 @@ def load_settings(
     compute: str | None = None,
     experiment_name: str | None = None,
     environment: str | None = None,
+    blob_url: str | None = None,
 ) -> Settings:
     """Read every setting from the given values, falling back to ``environ``.
 
     Raises :class:`SettingsError` naming every missing setting (with the option and the environment
-    variables that provide it) and every invalid one (a vault URL that is not a Key Vault's).
+    variables that provide it) and every invalid one (a vault URL that is not a Key Vault's, a blob
+    URL that is not a blob's). The blob URL is optional.
     """
     problems: list[str] = []
     found: dict[Setting, str | None] = {}
@@ -208,6 +238,14 @@ def load_settings(
             f"invalid {SECRET_NAME.name} {name!r}: Key Vault secret names are 1-127 letters, "
             "digits and hyphens"
         )
+    blob = _first(BLOB_URL, blob_url, environ)
+    if blob is not None:
+        reason = check_blob_url(blob)
+        if reason:
+            problems.append(
+                f"invalid {BLOB_URL.name} {blob!r}: {reason} (for example "
+                "https://mystorage.blob.core.windows.net/data/input.csv)"
+            )
     child = _child_settings(environ, parent_run_id, compute, experiment_name, environment, problems)
     if problems or child is None:
         raise SettingsError(problems)
@@ -218,4 +256,5 @@ def load_settings(
         vault_url=str(url).rstrip("/"),
         secret_name=str(found[SECRET_NAME]),
         child=child,
+        blob_url=blob,
     )
