@@ -1,4 +1,5 @@
-"""The OBO job's main path: read the secret, then submit the child job, both as the credential's user."""
+"""The OBO job's main path: read the secret (and the blob, if one is configured), then submit the
+child job, all as the credential's user."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from azure.ai.ml import MLClient
 from azure.core.credentials import TokenCredential
 
+from obo_job.blob import read_blob
 from obo_job.child_job import build_child_job, submit_child_job
 from obo_job.keyvault import read_secret
 from obo_job.settings import Settings
@@ -33,19 +35,25 @@ class RunSummary:
     child_status: str | None
     child_submitted: bool
     studio_url: str | None
+    blob: str | None = None
+    """The blob read (name, size, fingerprint), when one was configured."""
 
     def lines(self) -> list[str]:
         action = "submitted" if self.child_submitted else "already submitted by an earlier attempt"
-        return [
+        lines = [
             f"secret:      {self.secret}",
             f"child job:   {self.child_job_name} ({action})",
             f"status:      {self.child_status or 'unknown'}",
             f"studio:      {self.studio_url or 'unknown'}",
         ]
+        if self.blob is not None:
+            lines.append(f"blob:        {self.blob}")
+        return lines
 
 
 def run_obo_job(credential: TokenCredential, settings: Settings) -> RunSummary:
-    """Read the configured secret and submit the child job, acting as ``credential``'s user.
+    """Read the configured secret (and blob, when ``settings.blob_url`` is set), then submit the
+    child job, acting as ``credential``'s user; a failed read submits nothing.
 
     Raises :class:`StepFailed` naming the step that failed, with the Azure error as its cause.
     """
@@ -55,6 +63,15 @@ def run_obo_job(credential: TokenCredential, settings: Settings) -> RunSummary:
     except Exception as error:
         raise StepFailed(step, error) from error
     logger.info("read secret %s", secret.describe())
+
+    blob = None
+    if settings.blob_url is not None:
+        step = f"reading blob {settings.blob_url}"
+        try:
+            blob = read_blob(credential, settings.blob_url)
+        except Exception as error:
+            raise StepFailed(step, error) from error
+        logger.info("read blob %s", blob.describe())
 
     job = build_child_job(settings.child)
     step = f"submitting child job {job.name!r} to workspace {settings.workspace_name!r}"
@@ -79,4 +96,5 @@ def run_obo_job(credential: TokenCredential, settings: Settings) -> RunSummary:
         child_status=status_text,
         child_submitted=child.submitted,
         studio_url=studio,
+        blob=None if blob is None else blob.describe(),
     )
