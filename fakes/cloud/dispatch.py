@@ -125,12 +125,14 @@ class Dispatcher:
             )
             return service.render_error(error, request)
         fault = self.faults.take(operation)
-        if fault is not None:
+        if fault is not None and not fault.after_handling:
             return self._fault_response(service, fault, request)
         try:
             response = handler(request, args)
         except ServiceError as error:
             response = service.render_error(error, request)
+        if fault is not None:  # the service did the work; only its answer is lost
+            return self._fault_response(service, fault, request)
         return response
 
     def _service_for_host(self, host: str) -> FakeService | None:

@@ -20,8 +20,10 @@ class Fault:
     ``status`` is answered in the service's own error shape (with ``Retry-After`` when
     ``retry_after`` is set); ``body`` replaces the body verbatim (e.g. ``"<html>oops</html>"`` to
     test a non-JSON answer, sent as ``text/plain`` unless ``content_type`` says otherwise);
-    ``reset=True`` drops the connection without answering. ``times`` is how many matching
-    requests fail; ``None`` means every one until :meth:`FaultPlan.clear`.
+    ``reset=True`` drops the connection without answering. ``after_handling=True`` lets the
+    service do the work first and then loses its answer (a job PUT the service accepted, whose
+    response never arrived). ``times`` is how many matching requests fail; ``None`` means every
+    one until :meth:`FaultPlan.clear`.
     """
 
     route: str
@@ -31,6 +33,7 @@ class Fault:
     body: str | bytes | None = None
     content_type: str = "text/plain"
     reset: bool = False
+    after_handling: bool = False
     hits: int = field(default=0, init=False)
 
     def matches(self, operation: str) -> bool:
@@ -61,6 +64,7 @@ class FaultPlan:
         body: str | bytes | None = None,
         content_type: str = "text/plain",
         reset: bool = False,
+        after_handling: bool = False,
     ) -> Fault:
         """Make ``route`` fail; see :class:`Fault`. Returns the fault (its ``hits`` count grows).
 
@@ -86,6 +90,7 @@ class FaultPlan:
             body=body,
             content_type=content_type,
             reset=reset,
+            after_handling=after_handling,
         )
         with self._lock:
             self._faults.append(fault)

@@ -10,9 +10,14 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from azure.core.credentials import TokenCredential
+from azure.core.credentials import AccessToken, TokenCredential
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    ServiceRequestError,
+    ServiceResponseError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +76,10 @@ def default_credential(environ: Mapping[str, str] | None = None) -> TokenCredent
         # Imported here: azure.ai.ml.identity pulls in the whole azure-ai-ml package.
         from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
 
-        credential: TokenCredential = AzureMLOnBehalfOfCredential()
+        endpoint = os.environ.get("OBO_ENDPOINT", "")
+        credential: TokenCredential = TokenEndpointCredential(
+            AzureMLOnBehalfOfCredential(), f"the AzureML OBO token endpoint ({endpoint})"
+        )
     elif choice.kind == "managed_identity":
         from azure.identity import ManagedIdentityCredential
 
@@ -81,3 +89,40 @@ def default_credential(environ: Mapping[str, str] | None = None) -> TokenCredent
 
         credential = DefaultAzureCredential()
     return credential
+
+
+class TokenEndpointUnavailable(ClientAuthenticationError):
+    """The local token endpoint (AzureML's OBO endpoint) did not answer."""
+
+
+class TokenEndpointCredential:
+    """A credential whose token endpoint failing to answer is an authentication failure.
+
+    ``AzureMLOnBehalfOfCredential`` lets a connection error from its local endpoint escape as
+    ``ServiceRequestError``, which would read as "Key Vault is down"; this names the endpoint and
+    raises :class:`TokenEndpointUnavailable` (a ``ClientAuthenticationError``) instead; the cause
+    stays chained.
+    """
+
+    def __init__(self, inner: TokenCredential, endpoint: str) -> None:
+        self.inner = inner
+        self._endpoint = endpoint
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        try:
+            return self.inner.get_token(*scopes, **kwargs)
+        except (ServiceRequestError, ServiceResponseError) as error:
+            raise TokenEndpointUnavailable(
+                message=f"{self._endpoint} did not answer ({type(error).__name__})"
+            ) from error
+
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> TokenEndpointCredential:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -25,6 +25,7 @@ from azure.core.exceptions import (
     ServiceResponseError,
 )
 
+from obo_job.credentials import TokenEndpointUnavailable
 from obo_job.settings import SettingsError
 
 
@@ -54,7 +55,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def _first_line(error: BaseException) -> str:
     text = _ANSI.sub("", str(getattr(error, "message", None) or error))
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[0] if lines else type(error).__name__
+    return lines[0].rstrip(".") if lines else type(error).__name__
 
 
 def explain(error: BaseException, *, step: str) -> Failure:
@@ -63,6 +64,12 @@ def explain(error: BaseException, *, step: str) -> Failure:
     holds the service's error code and message and never a request or response body."""
     if isinstance(error, SettingsError):
         return Failure(ExitStatus.CONFIGURATION, str(error))
+    if isinstance(error, TokenEndpointUnavailable):
+        return Failure(
+            ExitStatus.AUTHENTICATION,
+            f"could not get a token while {step}: {_first_line(error)}. The compute's token "
+            "service is not answering: rerun the job; if it persists, check the compute's health.",
+        )
     if isinstance(error, ClientAuthenticationError):
         return Failure(
             ExitStatus.AUTHENTICATION,
@@ -79,6 +86,12 @@ def explain(error: BaseException, *, step: str) -> Failure:
             ExitStatus.ACCESS,
             f"access denied while {step}: {_first_line(error)}. An OBO job acts as the user who "
             "submitted it, so that user needs the permission (for Key Vault: 'get' on secrets).",
+        )
+    if isinstance(error, HttpResponseError) and error.status_code in (400, 409, 422):
+        return Failure(
+            ExitStatus.SERVICE,
+            f"Azure refused the request while {step}: {_first_line(error)}. Check the values it "
+            "names (compute, environment, inputs); retrying will not help.",
         )
     if isinstance(error, (HttpResponseError, ServiceRequestError, ServiceResponseError)):
         return Failure(
