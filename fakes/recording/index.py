@@ -62,13 +62,22 @@ class IndexedCassette(Cassette):  # type: ignore[misc]  # vcrpy is untyped
         """The bucket of ``request``: equal for any two requests the matchers could match."""
         return tuple(part(request) for part in self._key_parts)
 
-    def _bucket(self, request: Any) -> list[int]:
+    def _load(self) -> None:
+        """vcrpy's load, then the index of what it loaded (a cost per interaction, paid once)."""
+        super()._load()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Index the interactions added since the last call (all of them if ``data`` was replaced)."""
         data: list[Any] = self.data
-        if data is not self._indexed or len(data) < self._indexed_count:  # replaced: rebuild
+        if data is not self._indexed or len(data) < self._indexed_count:
             self._buckets, self._indexed, self._indexed_count = {}, data, 0
         for index in range(self._indexed_count, len(data)):
             self._buckets.setdefault(self.match_key(data[index][0]), []).append(index)
         self._indexed_count = len(data)
+
+    def _bucket(self, request: Any) -> list[int]:
+        self._refresh()  # interactions appended since (recording) join their buckets
         return self._buckets.get(self.match_key(request), [])
 
     def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
