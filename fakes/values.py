@@ -25,6 +25,12 @@ SECRET_VALUE = "fake-secret-value"
 STORAGE_ACCOUNT = "fakestorage"
 COMPUTE_NAME = "cpu-cluster"
 PARENT_RUN_ID = "fake-parent-run"
+BLOB_CONTAINER = "fake-data"
+BLOB_NAME = "fake-input.csv"
+BLOB_URL = f"https://{STORAGE_ACCOUNT}.blob.core.windows.net/{BLOB_CONTAINER}/{BLOB_NAME}"
+BLOB_CONTENT = b"sepal_length,sepal_width,species\n5.1,3.5,fake-setosa\n6.2,2.9,fake-versicolor\n"
+"""The user's blob the OBO job reads (seeded by ``FakeAzure``); sanitizing puts this content in
+place of a real blob's, so a blob read recorded live replays like one recorded against the fake."""
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,9 @@ class FakeAzure:
     """The fake Azure on ``127.0.0.1``: OBO endpoint, Key Vault, AzureML ARM and Blob.
 
     ``seed=True`` (the default) creates the default workspace of :mod:`fakes.values` with compute
-    ``cpu-cluster``, vault ``fake-vault`` holding ``fake-secret`` and granting ``user`` get/list/set.
+    ``cpu-cluster``, vault ``fake-vault`` holding ``fake-secret`` and granting ``user`` get/list/set,
+    and the user's blob ``values.BLOB_URL`` in the workspace's storage account, which ``user`` may
+    read with a bearer token (Storage Blob Data Reader).
     ``port=0`` picks a free port. Use it as a context manager or call :meth:`start`/:meth:`stop`;
     :meth:`environ` and :attr:`port` raise ``RuntimeError`` while it is not running.
     """
@@ -81,8 +83,11 @@ class FakeAzure:
             self.add_vault(values.VAULT_NAME)
             self.set_secret(values.SECRET_NAME, values.SECRET_VALUE)
             self.grant(user.object_id, ["get", "list", "set"])
+            self.add_blob(values.BLOB_CONTAINER, values.BLOB_NAME, values.BLOB_CONTENT)
+            self.grant_storage(user.object_id, ["read"])
         else:
             self.workspace = Workspace()
+        self.seeded = seed
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -185,6 +190,8 @@ class FakeAzure:
             "OBO_JOB_VAULT_URL": values.VAULT_URL,
             "OBO_JOB_SECRET_NAME": values.SECRET_NAME,
         }
+        if self.seeded:
+            env["OBO_JOB_BLOB_URL"] = values.BLOB_URL
         if spark:
             env.update(
                 {
@@ -218,6 +225,21 @@ class FakeAzure:
         an empty list takes every permission away."""
         self.keyvault.grant(vault, object_id, permissions)
 
+    def add_blob(
+        self, container: str, name: str, data: bytes, *, content_type: str = "text/csv"
+    ) -> str:
+        """Store a blob in the default workspace's storage account; returns its URL."""
+        account = self.workspace.storage_account
+        self.blob.create_container(account, container)
+        self.blob.put_blob(account, container, name, data, content_type=content_type)
+        return f"https://{account}.blob.core.windows.net/{container}/{name}"
+
+    def grant_storage(self, object_id: str, actions: Iterable[str]) -> None:
+        """Set the blob data actions (``read``, ``write``) a user's bearer tokens may perform on the
+        default workspace's storage account (RBAC's Storage Blob Data Reader/Contributor); an empty
+        list takes them away. SAS requests (the code upload) are not affected."""
+        self.blob.grant_data_access(self.workspace.storage_account, object_id, actions)
+
     def add_compute(self, name: str) -> None:
         """Make compute ``name`` known to the default workspace."""
         self.workspace.computes.add(name)
@@ -249,8 +271,15 @@ class FakeAzure:
         return self.workspace.code_versions()
 
     def uploaded_blobs(self) -> list[Blob]:
-        """Every blob in the default workspace's storage account."""
-        return self.blob.blobs(self.workspace.storage_account)
+        """Every blob uploaded to the default workspace's storage account (the seeded user blob's
+        container ``values.BLOB_CONTAINER`` left out)."""
+        account = self.workspace.storage_account
+        return [
+            blob
+            for container in list(self.blob.accounts.get(account, {}))
+            if container != values.BLOB_CONTAINER
+            for blob in self.blob.blobs(account, container)
+        ]
 
     def _running_server(self) -> FakeAzureServer:
         if self._server is None:

@@ -11,9 +11,12 @@ import base64
 import hashlib
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from fakes.cloud.http import ServiceError
+
+DATA_ACTIONS = frozenset({"read", "write"})
 
 
 @dataclass
@@ -54,8 +57,25 @@ class BlobBackend:
 
     def __init__(self) -> None:
         self.accounts: dict[str, dict[str, Container]] = {}
+        self.data_access: dict[tuple[str, str], set[str]] = {}
+        """(account, user object id) -> the data actions (``read``, ``write``) granted by RBAC:
+        Storage Blob Data Reader is ``{"read"}``, Contributor ``{"read", "write"}``."""
         self._lock = threading.RLock()
         self._etag_counter = 0
+
+    def grant_data_access(self, account: str, object_id: str, actions: Iterable[str]) -> None:
+        """Set what a user may do with bearer tokens on ``account`` (``read``, ``write``); an empty
+        list takes every data action away. SAS requests are not affected."""
+        unknown = set(actions) - DATA_ACTIONS
+        if unknown:
+            raise ValueError(f"unknown data actions {sorted(unknown)}; use {sorted(DATA_ACTIONS)}")
+        with self._lock:
+            self.data_access[(account.lower(), object_id)] = set(actions)
+
+    def may(self, account: str, object_id: str, action: str) -> bool:
+        """True if the user's token may ``action`` (``read``/``write``) blobs of ``account``."""
+        with self._lock:
+            return action in self.data_access.get((account.lower(), object_id), set())
 
     def create_account(self, account: str) -> None:
         """Create storage account ``account`` (its host ``{account}.blob.core.windows.net``)."""

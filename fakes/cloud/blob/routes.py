@@ -1,7 +1,11 @@
 """The Blob HTTP layer: ``{account}.blob.core.windows.net/{container}/{blob}`` over :class:`BlobBackend`.
 
-Authorization is a SAS: a request without a ``sig`` query parameter is the storage 403. Errors
-are storage XML with the ``x-ms-error-code`` header the SDK maps exceptions from. Metadata header
+Authorization is a SAS (a ``sig`` query parameter, as the AzureML code upload uses) or, as the
+real service allows since ``x-ms-version`` 2017-11-09, a bearer token for ``https://storage.azure.com``
+(or the account's own URL) whose user has the data action in :attr:`BlobBackend.data_access`: an
+OBO job reads the user's blobs so. Neither is the storage 403 ``AuthenticationFailed``; a bad or
+foreign-audience token the 401 ``InvalidAuthenticationInfo`` with the ``WWW-Authenticate``
+challenge; a user without the role the 403 ``AuthorizationPermissionMismatch``. Errors are storage XML with the ``x-ms-error-code`` header the SDK maps exceptions from. Metadata header
 names keep their underscores (``x-ms-meta-upload_status``): they are read from the raw request
 headers, because WSGI environ keys cannot tell ``_`` from ``-``.
 """
@@ -19,8 +23,9 @@ from xml.sax.saxutils import escape
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from fakes import values
 from fakes.cloud.blob.models import Blob, BlobBackend
-from fakes.cloud.http import ServiceError, new_request_id
+from fakes.cloud.http import ServiceError, bearer_token, new_request_id, token_claims
 from fakes.cloud.service import FakeService, Handler
 
 ACCOUNT_HOST = "<account>.blob.core.windows.net"
@@ -34,6 +39,23 @@ PUT_OPERATIONS = {
     "blocklist": "blob/put_block_list",
 }
 RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
+STORAGE_RESOURCE = "https://storage.azure.com"
+OAUTH_MIN_VERSION = "2017-11-09"
+"""The first storage service version that accepts bearer tokens (versions are ISO dates)."""
+AUTHENTICATION_FAILED = (
+    "Server failed to authenticate the request. Make sure the value of Authorization header is "
+    "formed correctly including the signature."
+)
+
+
+class StorageAuthError(ServiceError):
+    """A storage authentication error; ``detail`` becomes ``<AuthenticationErrorDetail>``."""
+
+    def __init__(
+        self, status: int, code: str, message: str, *, detail: str, headers: dict[str, str]
+    ) -> None:
+        super().__init__(status, code, message, headers=headers)
+        self.detail = detail
 
 
 class BlobService(FakeService):
@@ -79,8 +101,11 @@ class BlobService(FakeService):
         xml = (
             '<?xml version="1.0" encoding="utf-8"?><Error>'
             f"<Code>{escape(error.code)}</Code><Message>{escape(error.message)}\n"
-            f"RequestId:{request_id}\nTime:{now}</Message></Error>"
+            f"RequestId:{request_id}\nTime:{now}</Message>"
         )
+        if isinstance(error, StorageAuthError):
+            xml += f"<AuthenticationErrorDetail>{escape(error.detail)}</AuthenticationErrorDetail>"
+        xml += "</Error>"
         response = Response(xml, status=error.status, content_type="application/xml")
         response.headers["x-ms-error-code"] = error.code
         for name, value in error.headers.items():
@@ -91,7 +116,7 @@ class BlobService(FakeService):
     # -- handlers --------------------------------------------------------------------------------
 
     def get_blob_properties(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args)
+        account, container, name = self._authorize(request, args, "read")
         blob = self.backend.get_blob(account, container, name)
         response = Response(blob.data, status=200, content_type=blob.content_type)
         self._describe(response, blob)
@@ -99,7 +124,7 @@ class BlobService(FakeService):
         return response
 
     def download_blob(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args)
+        account, container, name = self._authorize(request, args, "read")
         blob = self.backend.get_blob(account, container, name)
         requested = request.headers.get("x-ms-range") or request.headers.get("Range")
         data, status, content_range = blob.data, 200, None
@@ -131,7 +156,7 @@ class BlobService(FakeService):
         return response
 
     def put_blob(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args)
+        account, container, name = self._authorize(request, args, "write")
         if request.headers.get("x-ms-blob-type", "BlockBlob") != "BlockBlob":
             raise ServiceError(
                 501, "NotImplementedByFake", "The fake Blob service only stores BlockBlob blobs."
@@ -151,13 +176,13 @@ class BlobService(FakeService):
         return self._written(request, blob, status=201, md5=blob.content_md5)
 
     def set_blob_metadata(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args)
+        account, container, name = self._authorize(request, args, "write")
         blob = self.backend.set_metadata(account, container, name, _metadata(_raw_headers(request)))
         # 200, not 201: the SDK raises HttpResponseError("Created") on a 201 here.
         return self._written(request, blob, status=200)
 
     def put_block(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args)
+        account, container, name = self._authorize(request, args, "write")
         data = request.get_data()
         self.backend.put_block(account, container, name, request.args.get("blockid", ""), data)
         response = Response(b"", status=201)
@@ -166,7 +191,7 @@ class BlobService(FakeService):
         return response
 
     def put_block_list(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args)
+        account, container, name = self._authorize(request, args, "write")
         try:
             root = ElementTree.fromstring(request.get_data())
         except ElementTree.ParseError as error:
@@ -188,15 +213,65 @@ class BlobService(FakeService):
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _authorize(self, request: Request, args: Mapping[str, Any]) -> tuple[str, str, str]:
-        if not request.args.get("sig"):
-            raise ServiceError(
+    def _authorize(
+        self, request: Request, args: Mapping[str, Any], action: str
+    ) -> tuple[str, str, str]:
+        account, container, blob = (
+            str(args["account"]).lower(),
+            str(args["container"]),
+            str(args["blob"]),
+        )
+        token = bearer_token(request)
+        if token is not None:
+            self._authorize_bearer(request, account, token, action)
+        elif not request.args.get("sig"):
+            raise ServiceError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
+        return account, container, blob
+
+    def _authorize_bearer(self, request: Request, account: str, token: str, action: str) -> None:
+        """The real service's checks of an OAuth request, in its order: version, token, role."""
+        version = request.headers.get("x-ms-version", "")
+        if version < OAUTH_MIN_VERSION:
+            raise StorageAuthError(
                 403,
                 "AuthenticationFailed",
-                "Server failed to authenticate the request. Make sure the value of Authorization "
-                "header is formed correctly including the signature.",
+                AUTHENTICATION_FAILED,
+                detail="Authentication scheme Bearer is not supported in this version.",
+                headers={},
             )
-        return str(args["account"]).lower(), str(args["container"]), str(args["blob"])
+        claims = token_claims(token)
+        tenant = str((claims or {}).get("tid") or values.TENANT_ID)
+        challenge = {
+            "WWW-Authenticate": f"Bearer authorization_uri=https://login.microsoftonline.com/"
+            f"{tenant}/oauth2/authorize resource_id={STORAGE_RESOURCE}"
+        }
+        message = (
+            "Server failed to authenticate the request. Please refer to the information in the "
+            "www-authenticate header."
+        )
+        if claims is None:
+            raise StorageAuthError(
+                401,
+                "InvalidAuthenticationInfo",
+                message,
+                detail="Signature validation failed. Signature must be valid.",
+                headers=challenge,
+            )
+        audience = str(claims.get("aud", "")).rstrip("/")
+        if audience not in (STORAGE_RESOURCE, f"https://{account}.blob.core.windows.net"):
+            raise StorageAuthError(
+                401,
+                "InvalidAuthenticationInfo",
+                message,
+                detail="Audience validation failed. Audience did not match.",
+                headers=challenge,
+            )
+        if not self.backend.may(account, str(claims.get("oid", "")), action):
+            raise ServiceError(
+                403,
+                "AuthorizationPermissionMismatch",
+                "This request is not authorized to perform this operation using this permission.",
+            )
 
     def _written(
         self, request: Request, blob: Blob, *, status: int, md5: str | None = None
