@@ -1,0 +1,123 @@
+"""The fake Azure's speed: start-up time and Key Vault get-secret round trips per second.
+
+Clients are threads, each with its own keep-alive connection through the fake's proxy (``CONNECT``
+then TLS, as every real client does). Two kinds of client are measured: plain ``requests``
+sessions sending ``GET /secrets/<name>`` with a fake bearer token (the server's capacity), and the
+real ``azure.keyvault.secrets.SecretClient`` with ``FakeCredential`` (what a test pays, SDK
+pipeline included).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from fakes import values
+from fakes.cloud import FakeAzure
+from fakes.tokens import mint_token
+
+SECRET_URL = f"{values.VAULT_URL}/secrets/{values.SECRET_NAME}?api-version=7.5"
+
+
+def start_seconds() -> float:
+    """Seconds from ``FakeAzure()`` to a started fake (CA and certificate included)."""
+    start = time.perf_counter()
+    azure = FakeAzure().start()
+    elapsed = time.perf_counter() - start
+    azure.stop()
+    return elapsed
+
+
+def _requests_client(azure: FakeAzure) -> Callable[[], None]:
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies = {"https": azure.proxy_url}
+    session.verify = str(azure.ca_path)
+    now = int(time.time())
+    token = mint_token(audience="https://vault.azure.net", issued_at=now, expires_on=now + 3600)
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def get() -> None:
+        response = session.get(SECRET_URL, headers=headers, timeout=10)
+        if response.status_code != 200 or response.json()["value"] != values.SECRET_VALUE:
+            raise AssertionError(f"unexpected answer {response.status_code}")
+
+    return get
+
+
+def _sdk_client(azure: FakeAzure) -> Callable[[], None]:
+    from azure.keyvault.secrets import SecretClient
+
+    from fakes.credential import FakeCredential
+
+    client = SecretClient(
+        values.VAULT_URL,
+        FakeCredential(),
+        proxies={"https": azure.proxy_url},
+        connection_verify=str(azure.ca_path),
+    )
+
+    def get() -> None:
+        if client.get_secret(values.SECRET_NAME).value != values.SECRET_VALUE:
+            raise AssertionError("unexpected secret value")
+
+    return get
+
+
+CLIENTS: dict[str, Callable[[FakeAzure], Callable[[], None]]] = {
+    "requests": _requests_client,
+    "SecretClient": _sdk_client,
+}
+
+
+def round_trips_per_second(client: str, threads: int, *, seconds: float = 2.0) -> float:
+    """Get-secret round trips per second, all ``threads`` together, over about ``seconds``."""
+    with FakeAzure() as azure:
+        gets = [CLIENTS[client](azure) for _ in range(threads)]
+        for get in gets:
+            get()  # connect, handshake, Key Vault's challenge: not part of the steady state
+        counts = [0] * threads
+        errors: list[BaseException] = []
+        barrier = threading.Barrier(threads + 1)
+        deadline: list[float] = []
+
+        def work(slot: int, get: Callable[[], None]) -> None:
+            barrier.wait()
+            try:
+                while time.perf_counter() < deadline[0]:
+                    get()
+                    counts[slot] += 1
+            except BaseException as error:  # reported below
+                errors.append(error)
+
+        workers = [threading.Thread(target=work, args=(slot, get)) for slot, get in enumerate(gets)]
+        for worker in workers:
+            worker.start()
+        start = time.perf_counter()
+        deadline.append(start + seconds)
+        barrier.wait()
+        for worker in workers:
+            worker.join()
+        elapsed = time.perf_counter() - start
+    if errors:
+        raise errors[0]
+    return sum(counts) / elapsed
+
+
+def median(values_: list[float]) -> float:
+    ordered = sorted(values_)
+    return ordered[len(ordered) // 2]
+
+
+def measure(runs: int) -> dict[str, Any]:
+    """Median start-up time and round trips per second for each client kind and 1 or 4 threads."""
+    results: dict[str, Any] = {"start": median([start_seconds() for _ in range(runs)])}
+    for client in CLIENTS:
+        for threads in (1, 4):
+            rates = [round_trips_per_second(client, threads) for _ in range(runs)]
+            results[f"{client}/{threads}"] = median(rates)
+    return results

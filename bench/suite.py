@@ -1,0 +1,49 @@
+"""The import floor and the offline suite, each timed as its own process.
+
+The floor is ``python -c "import azure.ai.ml, azure.keyvault.secrets, azure.identity"``: no run of
+the suite can take less. The suite is ``python -m pytest -q -p no:cacheprovider`` in replay mode,
+run in the working tree, or (``ref``) in a snapshot of a commit with that snapshot's ``src`` and
+``fakes`` first on ``PYTHONPATH`` (ahead of the editable install).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.timing import ROOT, command_seconds
+
+IMPORT_FLOOR = [sys.executable, "-c", "import azure.ai.ml, azure.keyvault.secrets, azure.identity"]
+SUITE = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+
+
+@contextmanager
+def checkout(ref: str | None) -> Iterator[tuple[Path, dict[str, str]]]:
+    """The folder to run the suite in and its environment: the working tree, or ``ref``'s files."""
+    env = dict(os.environ)
+    if ref is None:
+        yield ROOT, env
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-suite-") as folder:
+        archive = subprocess.run(
+            ["git", "archive", ref], cwd=ROOT, check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+        paths = [folder, str(Path(folder) / "src"), env.get("PYTHONPATH", "")]
+        env["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
+        yield Path(folder), env
+
+
+def import_floor_seconds(runs: int) -> float:
+    return command_seconds(IMPORT_FLOOR, runs)
+
+
+def suite_seconds(runs: int, *, ref: str | None = None, extra: list[str] | None = None) -> float:
+    """Median wall time of the offline suite (``extra``: more pytest arguments, e.g. ``-n 2``)."""
+    with checkout(ref) as (folder, env):
+        return command_seconds([*SUITE, *(extra or [])], runs, cwd=folder, env=env)

@@ -1,0 +1,68 @@
+"""Timing helpers: medians of repeated runs, of a function or of a command, and the result table."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def median_seconds(function: Callable[[], object], runs: int, *, warmup: int = 1) -> float:
+    """The median wall time of ``runs`` calls of ``function``, after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        function()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def command_seconds(
+    argv: Sequence[str], runs: int, *, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> float:
+    """The median wall time of ``runs`` runs of a command, which must exit 0 each time."""
+
+    def run() -> None:
+        result = subprocess.run(
+            argv, cwd=cwd, env=env or dict(os.environ), capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}")
+
+    return median_seconds(run, runs, warmup=0)
+
+
+@dataclass
+class Row:
+    """One line of the result table."""
+
+    section: str
+    figure: str
+    value: str
+    budget: str = ""
+    holds: bool | None = None
+
+
+def table(rows: Sequence[Row]) -> str:
+    """The rows as a Markdown table."""
+    lines = [
+        "| # | figure | measured | budget | holds |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        verdict = "" if row.holds is None else ("yes" if row.holds else "**no**")
+        lines.append(f"| {row.section} | {row.figure} | {row.value} | {row.budget} | {verdict} |")
+    return "\n".join(lines)
+
+
+def ms(seconds: float) -> str:
+    """Seconds as milliseconds, or as seconds from 10 s on."""
+    return f"{seconds:.1f} s" if seconds >= 10 else f"{seconds * 1000:.1f} ms"
