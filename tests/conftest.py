@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-# The harness: modes, credentials, cassettes, replay checks (see fakes/recording/plugin.py).
-pytest_plugins = ["fakes.recording.plugin"]
+# The harness (modes, credentials, cassettes, replay checks) is a pytest plugin that installing this
+# project registers (entry point pytest11, fakes/recording/plugin.py): nothing to list here.
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ sanitized cassette replays against the fakes (``fakes.values``) unchanged.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -68,14 +69,21 @@ class Sanitizer:
     ``known`` maps real values the run knows up front (subscription, resource group, workspace,
     vault URL...) to their fakes; ``extra_rules`` run after the built-in ones on every interaction.
     ``real_values`` is everything replaced so far: the scan searches the written text for each.
+    ``blob_content`` replaces the content of every downloaded blob (live: the user's data); None
+    keeps it as served (against the fake Azure, where it is fake already).
     """
 
     def __init__(
-        self, *, known: Mapping[str, str] | None = None, extra_rules: Iterable[Rule] = ()
+        self,
+        *,
+        known: Mapping[str, str] | None = None,
+        extra_rules: Iterable[Rule] = (),
+        blob_content: bytes | None = None,
     ) -> None:
         self._map: dict[str, str] = {}
         self._guids = 0
         self.extra_rules = list(extra_rules)
+        self.blob_content = blob_content
         for real, fake in (known or {}).items():
             self.remember(real, fake)
 
@@ -207,14 +215,49 @@ class Sanitizer:
         )
         response["headers"] = self._headers(response.get("headers", {}))
         body = response.get("body", {})
-        body["string"] = self._body(
-            body.get("string"),
-            content_type=_content_type(response["headers"]),
-            secret_value=is_secret,
-        )
+        if _is_blob_download(request, response):
+            self._blob_download(response)
+        else:
+            body["string"] = self._body(
+                body.get("string"),
+                content_type=_content_type(response["headers"]),
+                secret_value=is_secret,
+            )
         for rule in self.extra_rules:
             rule(interaction)
         return interaction
+
+    def _blob_download(self, response: dict[str, Any]) -> None:
+        """A downloaded blob's content becomes ``blob_content``, with the headers that describe it
+        (length, range, MD5) made to agree, so the storage SDK replays it without asking again."""
+        if self.blob_content is None:
+            return
+        content, size = self.blob_content, len(self.blob_content)
+        headers = response["headers"]
+        for name in list(headers):
+            lowered = name.lower()
+            if lowered == "content-length":
+                headers[name] = [str(size)]
+            elif lowered == "content-range":
+                headers[name] = [f"bytes 0-{size - 1}/{size}"]
+            elif lowered in ("content-md5", "x-ms-blob-content-md5"):
+                headers[name] = [base64.b64encode(hashlib.md5(content).digest()).decode()]
+            elif lowered == "x-ms-content-crc64":
+                del headers[name]
+        response["body"]["string"] = content.decode("utf-8", errors="replace")
+
+
+def _is_blob_download(request: Mapping[str, Any], response: Mapping[str, Any]) -> bool:
+    """A blob's content in the response: a successful GET of a blob (not a listing, not XML)."""
+    uri = str(request.get("uri", ""))
+    status = response.get("status", {}).get("code")
+    return (
+        request.get("method") == "GET"
+        and _BLOB_HOST.search(uri.split("?", 1)[0]) is not None
+        and "comp=" not in uri
+        and status in (200, 206)
+        and "xml" not in _content_type(response.get("headers", {}))
+    )
 
 
 def _content_type(headers: Mapping[str, list[str]]) -> str:

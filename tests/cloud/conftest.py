@@ -7,6 +7,8 @@ too. Its ``allowed_hosts`` fixture decides what passes, reading a ``block_networ
 admits exactly ``127.0.0.1`` (the regex is matched from the start, hence the ``$`` anchor: a bare
 ``127.0.0.1`` would also admit ``127.0.0.10``). Every client in these tests reaches the fake
 through ``HTTPS_PROXY=http://127.0.0.1:<port>``, so nothing else ever needs a connection.
+
+``fake_azure`` and ``fake_azure_env`` come from the installed harness plugin, like every fixture.
 """
 
 from __future__ import annotations
@@ -15,10 +17,6 @@ from collections.abc import Iterator
 
 import pytest
 from azure.keyvault.secrets._shared import http_challenge_cache
-
-from fakes.cloud.pytest_plugin import fake_azure, fake_azure_env
-
-__all__ = ["fake_azure", "fake_azure_env"]
 
 LOOPBACK_ONLY = [r"^127\.0\.0\.1$"]
 
