@@ -1,11 +1,12 @@
-"""The ``fake_azure`` pytest fixture: a running :class:`FakeAzure` per test.
+"""Fixtures of the fake Azure: ``fake_azure`` (a running :class:`FakeAzure` per test),
+``fake_azure_env`` (the same, with its variables in ``os.environ``) and ``extra_fake_services``.
 
-Not registered as a plugin entry point; import it where it is wanted::
+Installing the project provides them (through :mod:`fakes.recording.fixtures`); a conftest may
+also import them, which is what ``tests/cloud/conftest.py`` used to do::
 
-    # tests/.../conftest.py
     from fakes.cloud.pytest_plugin import fake_azure  # noqa: F401  (re-exported fixture)
 
-The fixture does not touch ``os.environ``; use ``monkeypatch.setenv`` with
+``fake_azure`` does not touch ``os.environ``; use ``monkeypatch.setenv`` with
 ``fake_azure.environ()``, or :func:`fake_azure_env`, which does exactly that.
 """
 
@@ -16,12 +17,24 @@ from collections.abc import Iterator
 import pytest
 
 from fakes.cloud.server import FakeAzure
+from fakes.cloud.service import FakeService
+
+
+@pytest.fixture(scope="session")
+def extra_fake_services() -> list[FakeService]:
+    """Services every fake Azure of the session serves besides the built-in ones: override it to
+    fake what your code calls and FakeAzure does not serve (see :mod:`fakes.cloud.custom`).
+
+    Session-scoped: the same service objects serve every test, so keep their state resettable.
+    """
+    return []
 
 
 @pytest.fixture
-def fake_azure() -> Iterator[FakeAzure]:
-    """A fresh, seeded fake Azure on an ephemeral port, stopped after the test."""
-    with FakeAzure() as azure:
+def fake_azure(extra_fake_services: list[FakeService]) -> Iterator[FakeAzure]:
+    """A fresh, seeded fake Azure on an ephemeral port (with ``extra_fake_services``), stopped
+    after the test."""
+    with FakeAzure(extra_services=extra_fake_services) as azure:
         yield azure
 
 

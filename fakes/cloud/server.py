@@ -38,6 +38,7 @@ from fakes.cloud.obo import (
     OboTokenIssuer,
 )
 from fakes.cloud.proxy import FakeAzureServer
+from fakes.cloud.service import FakeService
 from fakes.values import DEFAULT_USER, FakeUser
 
 TLS_HOSTNAMES = (
@@ -56,11 +57,20 @@ class FakeAzure:
     ``cpu-cluster``, vault ``fake-vault`` holding ``fake-secret`` and granting ``user`` get/list/set,
     and the user's blob ``values.BLOB_URL`` in the workspace's storage account, which ``user`` may
     read with a bearer token (Storage Blob Data Reader).
+    ``extra_services`` adds services it does not fake (:class:`~fakes.cloud.custom.CustomService`,
+    or any :class:`~fakes.cloud.service.FakeService`), served alongside the built-in ones.
     ``port=0`` picks a free port. Use it as a context manager or call :meth:`start`/:meth:`stop`;
     :meth:`environ` and :attr:`port` raise ``RuntimeError`` while it is not running.
     """
 
-    def __init__(self, *, user: FakeUser = DEFAULT_USER, seed: bool = True, port: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        user: FakeUser = DEFAULT_USER,
+        seed: bool = True,
+        port: int = 0,
+        extra_services: Iterable[FakeService] = (),
+    ) -> None:
         self.user = user
         self.blob = BlobBackend()
         self.ml = MlBackend(self.blob)
@@ -72,6 +82,16 @@ class FakeAzure:
             MlService(self.ml),
             BlobService(self.blob),
         ]
+        self.extra_services = list(extra_services)
+        taken = {service.name for service in services}
+        for service in self.extra_services:
+            if service.name in taken:
+                raise ValueError(
+                    f"a fake service named {service.name!r} exists already; give yours another "
+                    "name (operations are named '<service>/<operation>')"
+                )
+            taken.add(service.name)
+        services.extend(self.extra_services)
         self.faults = FaultPlan(lambda: self.routes)
         self._dispatcher = Dispatcher(services, self.faults)
         self._requested_port = port
@@ -100,7 +120,9 @@ class FakeAzure:
             authority = trustme.CA()
             authority.cert_pem.write_to_path(str(self._tempdir / "ca.pem"))
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            authority.issue_cert(*TLS_HOSTNAMES).configure_cert(context)
+            hostnames = [*TLS_HOSTNAMES]
+            hostnames += [h for s in self.extra_services for h in s.tls_hostnames]
+            authority.issue_cert(*hostnames).configure_cert(context)
             self._server = FakeAzureServer(self._dispatcher, context, port=self._requested_port)
         except BaseException:
             shutil.rmtree(self._tempdir, ignore_errors=True)

@@ -25,6 +25,9 @@ class FakeService(ABC):
     """One fake Azure service's HTTP layer over its plain-Python backend."""
 
     name: str
+    tls_hostnames: tuple[str, ...] = ()
+    """Hostnames (``*.`` wildcards allowed, one label deep) the fake's TLS certificate must cover
+    beyond the built-in services'; an added service names its own here."""
 
     @abstractmethod
     def rules(self) -> list[Rule]:
