@@ -61,3 +61,29 @@ def test_the_blob_line_comes_after_the_four_lines_of_the_summary() -> None:
     summary = RunSummary("s (version 1, sha256 x...)", "c", "Starting", True, "https://s", blob="b")
     assert summary.lines()[4] == "blob:        b"
     assert len(RunSummary("s", "c", None, True, None).lines()) == 4
+
+
+def test_live_a_downloaded_blob_becomes_the_fake_blob_with_matching_headers() -> None:
+    from fakes.recording.sanitize import Sanitizer
+
+    real = b"name,salary\nJane Roe,123456\n"
+    interaction = {
+        "request": {"method": "GET", "uri": "https://realacct.blob.core.windows.net/hr/pay.csv"},
+        "response": {
+            "status": {"code": 206, "message": "Partial Content"},
+            "headers": {
+                "Content-Type": ["text/csv"],
+                "Content-Length": [str(len(real))],
+                "Content-Range": [f"bytes 0-{len(real) - 1}/{len(real)}"],
+                "x-ms-content-crc64": ["AAAAAAAAAAA="],
+            },
+            "body": {"string": real.decode()},
+        },
+    }
+    response = Sanitizer(blob_content=values.BLOB_CONTENT).interaction(interaction)["response"]
+    size = len(values.BLOB_CONTENT)
+    assert response["body"]["string"] == values.BLOB_CONTENT.decode()
+    assert response["headers"]["Content-Length"] == [str(size)]
+    assert response["headers"]["Content-Range"] == [f"bytes 0-{size - 1}/{size}"]
+    assert "x-ms-content-crc64" not in response["headers"]
+    assert "realacct" not in interaction["request"]["uri"]
