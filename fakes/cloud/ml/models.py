@@ -131,6 +131,9 @@ class Workspace:
     computes: set[str] = field(default_factory=lambda: {values.COMPUTE_NAME})
     codes: dict[str, dict[str, CodeVersion]] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
+    environments: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    """(name, version) -> the properties of a registered environment version (a job YAML's
+    inline ``image``/``conda_file`` becomes ``CliV2AnonymousEnvironment/<content hash>``)."""
 
     @property
     def arm_id(self) -> str:

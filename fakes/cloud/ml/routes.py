@@ -23,6 +23,7 @@ from fakes.cloud.ml.models import (
     MlBackend,
     Workspace,
     container_sas,
+    iso_now,
 )
 from fakes.cloud.service import FakeService, Handler
 
@@ -64,6 +65,11 @@ class MlService(FakeService):
                 "start_pending_upload",
                 "POST",
             ),
+            rule(
+                "/environments/<name>/versions/<version>",
+                "create_or_update_environment_version",
+                "PUT",
+            ),
             rule("/jobs", "list_jobs", "GET"),
             rule("/jobs/<name>", "get_job", "GET"),
             rule("/jobs/<name>", "create_or_update_job", "PUT"),
@@ -78,6 +84,7 @@ class MlService(FakeService):
             "ml/get_code_version": self.get_code_version,
             "ml/create_or_update_code_version": self.create_or_update_code_version,
             "ml/start_pending_upload": self.start_pending_upload,
+            "ml/create_or_update_environment_version": self.create_or_update_environment_version,
             "ml/list_jobs": self.list_jobs,
             "ml/get_job": self.get_job,
             "ml/create_or_update_job": self.create_or_update_job,
@@ -139,6 +146,38 @@ class MlService(FakeService):
             tenant_id=str(claims.get("tid", FakeSasUser.tenant_id)),
         )
         return _ok(self.backend.start_pending_upload(workspace, user=sas_user))
+
+    # -- environments ----------------------------------------------------------------------------
+
+    def create_or_update_environment_version(
+        self, request: Request, args: Mapping[str, Any]
+    ) -> Response:
+        """What submitting a job YAML with an inline environment (``image`` + ``conda_file``) does
+        first: the environment is registered under its content hash, then referenced by id."""
+        workspace, user = self._authenticate(request, args)
+        key = (str(args["name"]), str(args["version"]))
+        created = key not in workspace.environments
+        workspace.environments[key] = _properties(request)
+        now = iso_now()
+        body = {
+            "id": f"{workspace.arm_id}/environments/{key[0]}/versions/{key[1]}",
+            "name": key[1],
+            "type": f"{PROVIDER}/workspaces/environments/versions",
+            "properties": {
+                **workspace.environments[key],
+                "environmentType": "UserCreated",
+                "provisioningState": "Succeeded",
+            },
+            "systemData": {
+                "createdAt": now,
+                "createdBy": user,
+                "createdByType": "User",
+                "lastModifiedAt": now,
+                "lastModifiedBy": user,
+                "lastModifiedByType": "User",
+            },
+        }
+        return _ok(body, created=created, location=_location(request))
 
     # -- jobs ------------------------------------------------------------------------------------
 
