@@ -151,6 +151,9 @@ class Dispatcher:
         return service.render_error(error, request)
 
     def _fault_response(self, service: FakeService, fault: Fault, request: Request) -> Response:
+        # Read the body the client sent, as the real service does: left unread on a keep-alive
+        # connection, it would be taken for the start of the next request.
+        request.get_data()
         if fault.reset:
             raise ConnectionResetFault(f"injected connection reset for {fault.route}")
         headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}

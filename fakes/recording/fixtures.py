@@ -216,7 +216,11 @@ def replay_skipped_sleeps(
     Outside replay nothing is skipped and the list stays empty."""
     skipped: list[float] = []
     if azure_mode(pytestconfig) == "replay":
-        from azure.core.pipeline.transport import AsyncioRequestsTransport, RequestsTransport
+        from azure.core.pipeline.transport import (
+            AsyncHttpTransport,
+            AsyncioRequestsTransport,
+            HttpTransport,
+        )
 
         def skip(self: Any, duration: float) -> None:
             skipped.append(duration)
@@ -224,14 +228,11 @@ def replay_skipped_sleeps(
         async def skip_async(self: Any, duration: float) -> None:
             skipped.append(duration)
 
-        monkeypatch.setattr(RequestsTransport, "sleep", skip)
+        # On the base classes: every transport that does not override sleep inherits the skip,
+        # including wrappers such as azure-storage's TransportWrapper.
+        monkeypatch.setattr(HttpTransport, "sleep", skip)
+        monkeypatch.setattr(AsyncHttpTransport, "sleep", skip_async)
         monkeypatch.setattr(AsyncioRequestsTransport, "sleep", skip_async)
-        try:
-            from azure.core.pipeline.transport import AioHttpTransport
-        except ImportError:  # aiohttp is optional
-            pass
-        else:
-            monkeypatch.setattr(AioHttpTransport, "sleep", skip_async)
     yield skipped
 
 
