@@ -293,3 +293,25 @@ def test_a_miss_after_an_sdk_upgrade_says_the_api_version_changed() -> None:
     assert "differs in query_stable: differs" in message
     assert "only the api-version differs" in message
     assert "pytest --azure=fake --record-mode=rewrite tests/replay/test_x.py::test_y" in message
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2] + "\n  - [unclosed",  # truncated mid-write
+        lambda text: "interactions: 42\nversion: 1\n",  # valid YAML, not a cassette
+    ],
+    ids=["truncated", "wrong-shape"],
+)
+def test_a_broken_cassette_names_the_file_and_the_record_command(
+    tmp_path: Path, scratch_project: Run, damage: Callable[[str], str]
+) -> None:
+    assert scratch_project("--azure=fake", "--record-mode=rewrite").returncode == 0
+    cassette = tmp_path / "cassettes" / "test_round_trip.test_read.yaml"
+    cassette.write_text(damage(cassette.read_text()))
+    replay = scratch_project("--block-network")
+    assert replay.returncode == 1
+    assert f"cassette {cassette} cannot be read" in replay.stdout
+    assert (
+        "pytest --azure=fake --record-mode=rewrite test_round_trip.py::test_read" in replay.stdout
+    )

@@ -156,7 +156,7 @@ def recording_context(
         # Against the fake Azure every blob is fake already, and is kept as served.
         blob_content=values.BLOB_CONTENT if live else None,
     )
-    context = RecordingContext(sanitizer=sanitizer)
+    context = RecordingContext(sanitizer=sanitizer, rerecord=rerecord_command(request.node.nodeid))
     request.node.stash[CONTEXT_KEY] = context
     previous: tuple[Path, str] | None = None
     if request.node.get_closest_marker("vcr") is not None:

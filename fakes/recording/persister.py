@@ -16,7 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vcr.persisters.filesystem import FilesystemPersister
+from vcr.persisters.filesystem import (
+    CassetteDecodeError,
+    CassetteNotFoundError,
+    FilesystemPersister,
+)
 from vcr.serialize import CASSETTE_FORMAT_VERSION
 from vcr.serializers.compat import convert_to_unicode
 
@@ -37,6 +41,10 @@ class LeakRefused(RuntimeError):
         )
 
 
+class CassetteUnreadable(RuntimeError):
+    """A cassette file exists but is not a cassette this harness can replay."""
+
+
 @dataclass
 class RecordingContext:
     """What the persister needs to know about the test whose cassette it writes."""
@@ -45,6 +53,8 @@ class RecordingContext:
     passed: bool | None = None
     """The test's outcome: None while it runs (or if it was interrupted), then True or False."""
     skipped_write: str | None = None
+    rerecord: str = "pytest --azure=fake --record-mode=rewrite <the test>"
+    """The command that records this test's cassette again (named in errors)."""
 
 
 class SafePersister(FilesystemPersister):  # type: ignore[misc]  # vcrpy is untyped
@@ -54,7 +64,20 @@ class SafePersister(FilesystemPersister):  # type: ignore[misc]  # vcrpy is unty
         self.context = context
 
     def load_cassette(self, cassette_path: Any, serializer: Any) -> Any:
-        return FilesystemPersister.load_cassette(cassette_path, serializer)
+        """Load like vcrpy; a cassette that is not valid YAML, or not vcrpy's shape (truncated,
+        merged badly, edited by hand), raises :class:`CassetteUnreadable` naming the file, what
+        is wrong and the command that records it again."""
+        try:
+            return FilesystemPersister.load_cassette(cassette_path, serializer)
+        except (CassetteNotFoundError, CassetteDecodeError):
+            raise  # vcrpy's own "no cassette yet" signals
+        except Exception as error:
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise CassetteUnreadable(
+                f"cassette {cassette_path} cannot be read ({type(error).__name__}: {reason}); "
+                f"it may be truncated or edited by hand. Record it again with:\n  "
+                f"{self.context.rerecord}"
+            ) from error
 
     def save_cassette(self, cassette_path: Any, cassette_dict: Any, serializer: Any) -> None:
         path = Path(cassette_path)
