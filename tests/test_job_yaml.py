@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from azure.ai.ml import load_job
 from azure.ai.ml.entities import Command, UserIdentityConfiguration
 
@@ -29,3 +30,18 @@ def test_job_yaml_environment_installs_the_runtime_dependencies() -> None:
     pip_deps = next(d["pip"] for d in conda["dependencies"] if isinstance(d, dict))
     for package in ("azure-ai-ml", "azure-identity", "azure-core", "azure-keyvault-secrets"):
         assert any(dep.startswith(package + ">=") for dep in pip_deps), package
+
+
+def test_an_invalid_job_file_is_one_line_per_problem(tmp_path: Path) -> None:
+    from fakes.job_files import JobFileInvalid, load_job_file
+
+    text = (ROOT / "job.yaml").read_text().replace("type: user_identity", "type: somebody")
+    (tmp_path / "job.yaml").write_text(text)
+    with pytest.raises(JobFileInvalid) as caught:
+        load_job_file(tmp_path / "job.yaml")
+    assert str(caught.value).startswith(f"{tmp_path / 'job.yaml'} is not a valid AzureML job file:")
+    assert (
+        "identity.type: Value 'somebody' passed is not in set ['user_identity']"
+        in caught.value.problems
+    )
+    assert all("{" not in problem for problem in caught.value.problems)

@@ -1,0 +1,76 @@
+"""Loading AzureML job files in tests, with a readable error when one is invalid.
+
+``azure.ai.ml.load_job`` reports an invalid file as nested JSON inside nested messages; this turns
+it into one line per problem, ``field.path: what is wrong``.
+"""
+
+from __future__ import annotations
+
+import json
+from os import PathLike
+from typing import Any
+
+_SKIPPED_KEYS = {"_schema", "errors", "message"}
+
+
+class JobFileInvalid(ValueError):
+    """A job file that ``load_job`` refused; ``problems`` holds one line per problem."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.problems = problems
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"{path} is not a valid AzureML job file:\n{listed}")
+
+
+def _embedded_json(text: str) -> Any:
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        data, _end = json.JSONDecoder().raw_decode(text[start:])  # text may follow the JSON
+    except ValueError:
+        return None
+    return data
+
+
+def _walk(data: Any, path: tuple[str, ...], found: list[str]) -> None:
+    if isinstance(data, dict):
+        if data.get("result") == "Failed" and isinstance(data.get("errors"), list):
+            _walk(data["errors"], path, found)
+            return
+        for key, value in data.items():
+            if key in ("result", "path", "value", "location"):
+                continue
+            _walk(value, path if key in _SKIPPED_KEYS else (*path, str(key)), found)
+    elif isinstance(data, list):
+        for item in data:
+            _walk(item, path, found)
+    elif isinstance(data, str):
+        nested = _embedded_json(data) if "Validation for" in data else None
+        if nested is not None:
+            _walk(nested, path, found)
+        else:
+            text = data.strip().splitlines()[0].rstrip(":") if data.strip() else data
+            line = f"{'.'.join(path)}: {text}" if path else text
+            if line not in found:
+                found.append(line)
+
+
+def problems_of(error: BaseException) -> list[str]:
+    """The problems an exception from ``load_job`` names, one line each (its text if unparsable)."""
+    text = str(error)
+    data = _embedded_json(text)
+    found: list[str] = []
+    if data is not None:
+        _walk(data, (), found)
+    return found or [text.strip().splitlines()[0] if text.strip() else type(error).__name__]
+
+
+def load_job_file(path: str | PathLike[str]) -> Any:
+    """``azure.ai.ml.load_job(path)``, raising :class:`JobFileInvalid` with one line per problem."""
+    from azure.ai.ml import load_job
+
+    try:
+        return load_job(path)
+    except Exception as error:  # marshmallow's ValidationError or the SDK's ValidationException
+        raise JobFileInvalid(str(path), problems_of(error)) from error
