@@ -29,12 +29,14 @@ FAKE_GUID_PREFIX = "00000000-0000-0000-0000-"
 SANITIZED = "sanitized"
 """What the sanitizer puts where a credential was: ``Bearer sanitized``, ``sig=sanitized``."""
 
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 # A challenge (``Bearer authorization="..."``) names parameters; a credential is one opaque value.
-_BEARER = re.compile(r"\b(?:Bearer|PoP)\s+(?![A-Za-z_]+=\\?\")([A-Za-z0-9._~+/=-]{8,})")
-_SAS_SIG = re.compile(r"(?:[?&]|\b)sig=([^&\"'\s]+)")
-_ACCOUNT_KEY = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==|AccountKey=([^;\"'\s]+)")
-_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----")
+BEARER = re.compile(r"\b(?:Bearer|PoP)\s+(?![A-Za-z_]+=\\?\")([A-Za-z0-9._~+/=-]{8,})")
+# Values end at a separator, a quote or a backslash (an escaped quote inside JSON text).
+SAS_SIG = re.compile(r"(?:[?&]|\b)sig=([^&\"'\s\\]+)")
+ACCOUNT_KEY = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==|AccountKey=([^;\"'\s\\]+)")
+PEM_HEADER = re.compile(r"-----BEGIN [A-Z0-9 ]+-----")
+# The secret shapes above are public: the sanitizer scrubs exactly what the scan looks for.
 GUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 """A GUID, as text: the sanitizer, the matchers and the scan share it."""
 _GUID = re.compile(rf"(?<![0-9a-fA-F]){GUID_PATTERN}(?![0-9a-fA-F])")
@@ -61,21 +63,21 @@ def redact(value: str) -> str:
 
 
 def _line_findings(line: str, real_values: Sequence[str]) -> Iterator[tuple[str, str]]:
-    for match in _JWT.finditer(line):
+    for match in JWT.finditer(line):
         if not is_fake_token(match.group(0)):
             yield "jwt", f"a JSON Web Token that is not a fake one: {redact(match.group(0))}"
-    for match in _BEARER.finditer(line):
+    for match in BEARER.finditer(line):
         token = match.group(1)
-        if token != SANITIZED and not is_fake_token(token) and not _JWT.fullmatch(token):
+        if token != SANITIZED and not is_fake_token(token) and not JWT.fullmatch(token):
             yield "bearer", f"a bearer credential: {redact(token)}"
-    for match in _SAS_SIG.finditer(line):
+    for match in SAS_SIG.finditer(line):
         if match.group(1) != SANITIZED:
             yield "sas-signature", f"a SAS signature: sig={redact(match.group(1))}"
-    for match in _ACCOUNT_KEY.finditer(line):
+    for match in ACCOUNT_KEY.finditer(line):
         key = match.group(1) if match.group(1) is not None else match.group(0)
         if key != SANITIZED:
             yield "account-key", f"a storage account key: {redact(key)}"
-    if _PEM.search(line):
+    if PEM_HEADER.search(line):
         yield "pem", "a PEM block (certificate or private key)"
     for match in _GUID.finditer(line):
         if not match.group(0).startswith(FAKE_GUID_PREFIX):

@@ -89,6 +89,15 @@ def test_sanitizing_removes_real_values_from_headers_query_and_body() -> None:
     assert scan_text(text, real_values=sanitizer.real_values) == []
 
 
+def test_a_credential_under_a_key_no_rule_knows_is_scrubbed_by_its_shape() -> None:
+    sanitizer = Sanitizer()
+    body = {"unusual_field": REAL_JWT, "note": "AccountKey=c2VjcmV0a2V5c2VjcmV0;x"}
+    text = json.dumps(sanitizer.interaction(_interaction(body)), default=str)
+    assert REAL_JWT not in text
+    assert "c2VjcmV0a2V5c2VjcmV0" not in text
+    assert scan_text(text, real_values=sanitizer.real_values) == []
+
+
 def test_sanitizing_is_idempotent() -> None:
     once = Sanitizer().interaction(_interaction({"value": "v-real-1"}))
     twice = Sanitizer().interaction(json.loads(json.dumps(once)))
@@ -107,8 +116,10 @@ class _Yaml:
 
 
 def test_a_leak_the_sanitizer_misses_refuses_the_write(tmp_path: Path) -> None:
-    # A token under a key no rule knows: the sanitizer leaves it, the scan must stop it.
-    leaky = _interaction({"unusual_field": REAL_JWT})
+    # A token where no rule looks (the reason phrase): the sanitizer leaves it, the scan must
+    # stop it. The same net catches a team's extra rule that writes a real value back.
+    leaky = _interaction({})
+    leaky["response"]["status"]["message"] = f"OK {REAL_JWT}"
     persister = SafePersister(RecordingContext(passed=True))
     path = tmp_path / "leaky.yaml"
     with pytest.raises(LeakRefused, match=r"leaky\.yaml.*jwt"):

@@ -16,7 +16,15 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from fakes import values
-from fakes.scan import FAKE_GUID_PREFIX, GUID_PATTERN, SANITIZED
+from fakes.scan import (
+    ACCOUNT_KEY,
+    BEARER,
+    FAKE_GUID_PREFIX,
+    GUID_PATTERN,
+    JWT,
+    SANITIZED,
+    SAS_SIG,
+)
 from fakes.tokens import is_fake_token
 
 Interaction = dict[str, Any]
@@ -32,6 +40,8 @@ URI_SECRET_KEYS = {"sasUri", "connectionString"}
 FAKE_IP = "192.0.2.1"  # TEST-NET-1, reserved for documentation
 
 _GUID = re.compile(rf"(?<![0-9a-fA-F]){GUID_PATTERN}(?![0-9a-fA-F])")
+# A whole PEM block (its lines may be joined by escaped newlines inside JSON), or a lone header.
+_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----.*?(?:-----END \1-----|$)", re.S)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _VAULT_HOST = re.compile(r"\b([a-zA-Z0-9-]{3,24})\.vault\.azure\.(?:net|cn)\b")
@@ -114,8 +124,31 @@ class Sanitizer:
         self._map[real.lower()] = fake
         return fake
 
+    def _secret(self, real: str) -> str:
+        self.remember_secret(real)
+        return SANITIZED
+
+    def _scrub_secret_shapes(self, text: str) -> str:
+        """Whatever looks like a credential, wherever it is: what the leak scan looks for."""
+        text = JWT.sub(lambda m: m[0] if is_fake_token(m[0]) else self._secret(m[0]), text)
+
+        def group(match: re.Match[str]) -> str:
+            value = match.group(1)
+            if value is None or value == SANITIZED or is_fake_token(value):
+                return match.group(0)
+            return match.group(0).replace(value, self._secret(value))
+
+        for pattern in (BEARER, SAS_SIG):
+            text = pattern.sub(group, text)
+        text = ACCOUNT_KEY.sub(
+            lambda m: group(m) if m.group(1) is not None else self._secret(m[0]), text
+        )
+        return _PEM_BLOCK.sub(lambda m: f"<{m.group(1).lower()} sanitized>", text)
+
     def text(self, text: str) -> str:
-        """Sanitize free text: known values, GUIDs, e-mail addresses, vault and storage hosts."""
+        """Sanitize free text: credential shapes, known values, GUIDs, e-mail addresses, vault
+        and storage hosts."""
+        text = self._scrub_secret_shapes(text)
         for match in _VAULT_HOST.finditer(text):
             if match.group(1).lower() != values.VAULT_NAME:
                 self.remember(match.group(1), values.VAULT_NAME)
