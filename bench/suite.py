@@ -43,7 +43,12 @@ def import_floor_seconds(runs: int) -> float:
     return command_seconds(IMPORT_FLOOR, runs)
 
 
-def suite_seconds(runs: int, *, ref: str | None = None, extra: list[str] | None = None) -> float:
-    """Median wall time of the offline suite (``extra``: more pytest arguments, e.g. ``-n 2``)."""
+def suite_seconds(
+    runs: int, *, ref: str | None = None, extra: list[str] | None = None
+) -> tuple[float, list[str]]:
+    """Median wall time of the offline suite (``extra``: more pytest arguments, e.g. ``-n 2``), and
+    the summary line of every run that did not pass (a failing suite is still timed, and said)."""
+    failures: list[str] = []
     with checkout(ref) as (folder, env):
-        return command_seconds([*SUITE, *(extra or [])], runs, cwd=folder, env=env)
+        argv = [*SUITE, *(extra or [])]
+        return command_seconds(argv, runs, cwd=folder, env=env, failures=failures), failures

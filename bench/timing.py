@@ -26,16 +26,30 @@ def median_seconds(function: Callable[[], object], runs: int, *, warmup: int = 1
 
 
 def command_seconds(
-    argv: Sequence[str], runs: int, *, cwd: Path = ROOT, env: dict[str, str] | None = None
+    argv: Sequence[str],
+    runs: int,
+    *,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+    failures: list[str] | None = None,
 ) -> float:
-    """The median wall time of ``runs`` runs of a command, which must exit 0 each time."""
+    """The median wall time of ``runs`` runs of a command, which must exit 0 each time (or, with
+    ``failures``, whose last output line is appended there when it does not)."""
 
     def run() -> None:
         result = subprocess.run(
-            argv, cwd=cwd, env=env or dict(os.environ), capture_output=True, text=True
+            argv,
+            cwd=cwd,
+            env=env or dict(os.environ),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}")
+            if failures is None:
+                raise RuntimeError(f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}")
+            failures.append(result.stdout.strip().splitlines()[-1] if result.stdout else "")
 
     return median_seconds(run, runs, warmup=0)
 
