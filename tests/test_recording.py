@@ -326,3 +326,25 @@ def test_a_broken_cassette_names_the_file_and_the_record_command(
     assert (
         "pytest --azure=fake --record-mode=rewrite test_round_trip.py::test_read" in replay.stdout
     )
+
+
+def test_two_tests_that_would_share_a_cassette_are_refused_before_any_runs(
+    tmp_path: Path,
+) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "__init__.py").write_text("")
+        (tmp_path / folder / "test_same.py").write_text(
+            "import pytest\n\n@pytest.mark.vcr\ndef test_read():\n    pass\n"
+        )
+    result = subprocess.run(
+        [*PYTEST, str(tmp_path), "--block-network", "--rootdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 4  # a usage error: nothing ran
+    assert "a/test_same.py::test_read and b/test_same.py::test_read" in result.stderr
+    assert "would share the cassette test_same.test_read.yaml" in result.stderr

@@ -22,6 +22,7 @@ from fakes.cloud.pytest_plugin import extra_fake_services, fake_azure, fake_azur
 from fakes.recording.credentials import AsyncOverSync, TokenWitness
 from fakes.recording.diagnostics import rerecord_command
 from fakes.recording.matchers import MATCH_ON
+from fakes.recording.naming import cassette_name
 from fakes.recording.persister import RecordingContext, write_atomically
 from fakes.recording.plugin import (
     CONTEXT_KEY,
@@ -200,11 +201,9 @@ def vcr_cassette_dir(pytestconfig: pytest.Config) -> str:
 
 @pytest.fixture
 def default_cassette_name(request: pytest.FixtureRequest) -> str:
-    """``<test module>.<test name>``: named from the test id, unique across modules."""
-    from pytest_recording.plugin import get_default_cassette_name
-
-    module = request.node.module.__name__.rsplit(".", 1)[-1]
-    return f"{module}.{get_default_cassette_name(request.cls, request.node.name)}"
+    """``<test module>.<test name>``: named from the test id, unique across modules (the plugin
+    refuses, at collection, two tests that would share one)."""
+    return cassette_name(request.node)
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,7 @@ from fakes.recording.matchers import (
     path_template_matcher,
     query_stable_matcher,
 )
+from fakes.recording.naming import refuse_shared_cassettes
 from fakes.recording.persister import RecordingContext, SafePersister
 
 CONTEXT_KEY = pytest.StashKey[RecordingContext]()
@@ -188,6 +189,10 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
             "Nothing was recorded (cassettes would not be sanitized)."
         )
     vcr.register_persister(SafePersister(context))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    refuse_shared_cassettes(items)
 
 
 @pytest.hookimpl(tryfirst=True)
