@@ -16,9 +16,10 @@ import pytest
 import yaml
 
 from fakes import FakeCredential, read_claims
+from fakes.recording.context import RecordingContext
 from fakes.recording.credentials import AsyncOverSync, TokenWitness
 from fakes.recording.diagnostics import explain_miss
-from fakes.recording.persister import LeakRefused, RecordingContext, SafePersister
+from fakes.recording.persister import LeakRefused, SafePersister
 from fakes.recording.sanitize import Sanitizer
 from fakes.scan import main as scan_main
 from fakes.scan import scan_text

@@ -19,11 +19,12 @@ import pytest
 
 from fakes import values
 from fakes.cloud.pytest_plugin import extra_fake_services, fake_azure, fake_azure_env
+from fakes.recording.context import RecordingContext
 from fakes.recording.credentials import AsyncOverSync, TokenWitness
 from fakes.recording.diagnostics import rerecord_command
 from fakes.recording.matchers import MATCH_ON
 from fakes.recording.naming import cassette_name
-from fakes.recording.persister import RecordingContext, write_atomically
+from fakes.recording.persister import write_atomically
 from fakes.recording.plugin import (
     CONTEXT_KEY,
     FAKE_COORDINATES,

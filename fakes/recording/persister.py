@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from vcr.persisters.filesystem import (
 from vcr.serialize import CASSETTE_FORMAT_VERSION
 from vcr.serializers.compat import convert_to_unicode
 
-from fakes.recording.sanitize import Sanitizer
+from fakes.recording.context import RecordingContext
 from fakes.scan import Finding, scan_text
 
 
@@ -43,18 +42,6 @@ class LeakRefused(RuntimeError):
 
 class CassetteUnreadable(RuntimeError):
     """A cassette file exists but is not a cassette this harness can replay."""
-
-
-@dataclass
-class RecordingContext:
-    """What the persister needs to know about the test whose cassette it writes."""
-
-    sanitizer: Sanitizer = field(default_factory=Sanitizer)
-    passed: bool | None = None
-    """The test's outcome: None while it runs (or if it was interrupted), then True or False."""
-    skipped_write: str | None = None
-    rerecord: str = "pytest --azure=fake --record-mode=rewrite <the test>"
-    """The command that records this test's cassette again (named in errors)."""
 
 
 class SafePersister(FilesystemPersister):  # type: ignore[misc]  # vcrpy is untyped

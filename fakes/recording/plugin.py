@@ -28,14 +28,13 @@ from typing import Any
 import pytest
 
 from fakes import values
+from fakes.recording.context import RecordingContext
 from fakes.recording.diagnostics import explain_miss
-from fakes.recording.index import use_indexed_cassettes
 from fakes.recording.matchers import (
     path_template_matcher,
     query_stable_matcher,
 )
 from fakes.recording.naming import refuse_shared_cassettes
-from fakes.recording.persister import RecordingContext, SafePersister
 
 CONTEXT_KEY = pytest.StashKey[RecordingContext]()
 ITEM_KEY = pytest.StashKey[pytest.Item]()
@@ -173,6 +172,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    # vcrpy is imported here, not at the top: pytest-recording must import it first to rewrite
+    # the asserts of vcr.matchers, and this plugin may be loaded before it.
+    from fakes.recording.index import use_indexed_cassettes
+    from fakes.recording.persister import SafePersister
+
     vcr.register_matcher("path_template", path_template_matcher)
     vcr.register_matcher("query_stable", query_stable_matcher)
     use_indexed_cassettes(vcr)  # replay lookups by match key, not a scan of every interaction
