@@ -349,3 +349,53 @@ def test_two_tests_that_would_share_a_cassette_are_refused_before_any_runs(
     assert result.returncode == 4  # a usage error: nothing ran
     assert "a/test_same.py::test_read and b/test_same.py::test_read" in result.stderr
     assert "would share the cassette test_same.test_read.yaml" in result.stderr
+
+
+def test_a_miss_is_explained_with_vcrpy_8s_error_too() -> None:
+    # vcrpy 8, which Python 3.10 gets, puts neither similar_requests nor reason on the error.
+    base = "https://fake-vault.vault.azure.net/secrets/s/?api-version="
+    recorded = SimpleNamespace(method="GET", uri=base + "2025-07-01", path="/secrets/s/")
+    cassette = SimpleNamespace(
+        _path="cassettes/x.yaml",
+        find_requests_with_most_matches=lambda request: [
+            (recorded, [], [("query_stable", "differs")])
+        ],
+    )
+    error = SimpleNamespace(
+        failed_request=SimpleNamespace(method="GET", uri=base + "2026-04-01", path="/secrets/s/"),
+        cassette=_Sized(cassette, 3),
+    )
+    message = explain_miss(error, nodeid="tests/replay/test_x.py::test_y")
+    assert "no recorded request matches" in message
+    assert "only the api-version differs" in message
+
+
+class _Sized:
+    def __init__(self, inner: Any, size: int) -> None:
+        self._inner, self._size = inner, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def test_a_real_replay_miss_reports_the_closest_request_and_the_command(
+    tmp_path: Path, scratch_project: Run
+) -> None:
+    assert scratch_project("--azure=fake", "--record-mode=rewrite").returncode == 0
+    test_file = tmp_path / "test_round_trip.py"
+    test_file.write_text(
+        test_file.read_text().replace("azure_coordinates.secret_name)", '"another-secret")')
+    )
+    replay = scratch_project("--block-network")
+    assert replay.returncode == 1
+    assert "Replay miss in cassette" in replay.stdout
+    assert (
+        "request:  GET https://fake-vault.vault.azure.net/secrets/another-secret/" in replay.stdout
+    )
+    assert "closest:  GET https://fake-vault.vault.azure.net/secrets/fake-secret/" in replay.stdout
+    assert (
+        "pytest --azure=fake --record-mode=rewrite test_round_trip.py::test_read" in replay.stdout
+    )

@@ -40,24 +40,41 @@ def _hint(failed: Any, recorded: Any, failed_matchers: list[tuple[str, str]]) ->
     return None
 
 
+def _similar_and_reason(error: Any) -> tuple[list[Any], str]:
+    """The closest recorded requests and why none matched. vcrpy 9 puts both on the error;
+    vcrpy 8 (what Python 3.10 gets) has neither, so they are worked out from the cassette."""
+    similar = getattr(error, "similar_requests", None)
+    if similar is None:
+        similar = error.cassette.find_requests_with_most_matches(error.failed_request)
+    reason = getattr(error, "reason", None)
+    if reason is None:
+        if len(error.cassette) == 0:
+            reason = "cassette_not_found"
+        elif not similar:
+            reason = "nothing_similar"
+        else:
+            reason = "no_match" if similar[0][2] else "already_played"
+    return list(similar), str(reason)
+
+
 def explain_miss(error: Any, *, nodeid: str) -> str:
     """A vcrpy ``CannotOverwriteExistingCassetteException`` explained for an Azure test."""
     failed = error.failed_request
+    similar, reason = _similar_and_reason(error)
     lines = [
-        f"Replay miss in cassette {error.cassette._path}: "
-        f"{REASONS.get(error.reason, error.reason)}.",
+        f"Replay miss in cassette {error.cassette._path}: {REASONS.get(reason, reason)}.",
         f"  request:  {failed.method} {failed.uri}",
     ]
     hint = None
-    if error.similar_requests:
-        recorded, _succeeded, failed_matchers = error.similar_requests[0]
+    if similar:
+        recorded, _succeeded, failed_matchers = similar[0]
         lines.append(f"  closest:  {recorded.method} {recorded.uri}")
         for name, message in failed_matchers:
             lines.append(f"    differs in {name}: {str(message).strip()}")
         hint = _hint(failed, recorded, failed_matchers)
-    if error.reason == "already_played":
+    if reason == "already_played":
         hint = "the code made this request more often than when it was recorded (a retry?)"
-    if error.reason == "cassette_not_found":
+    if reason == "cassette_not_found":
         hint = "record it first"
     if hint:
         lines.append(f"  hint:     {hint}")
