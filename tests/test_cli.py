@@ -38,7 +38,7 @@ def test_help_documents_every_option(capsys: pytest.CaptureFixture[str]) -> None
     assert exited.value.code == 0
     text = capsys.readouterr().out
     options = [o for a in build_parser()._actions for o in a.option_strings if o.startswith("--")]
-    assert len(options) == 12
+    assert len(options) == 13
     for option in options:
         assert option in text
     assert "4 access denied" in text
@@ -191,3 +191,12 @@ def test_a_user_without_access_to_the_secret_gets_exit_4_naming_the_permission(
     assert line.startswith(f"obo_job: error: access denied while reading secret '{SECRET_NAME}'")
     assert "the user who submitted it" in line
     assert "'get' on secrets" in line
+
+
+def test_an_invalid_blob_url_from_the_command_line_exits_2(
+    azureml_job_environment: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--blob-url", "http://fakestorage.blob.core.windows.net/c/b"]) == 2
+    assert (
+        "invalid blob URL 'http://fakestorage.blob.core.windows.net/c/b'" in capsys.readouterr().err
+    )

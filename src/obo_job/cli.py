@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     _option(parser, s.VAULT_URL, "Key Vault URL, https://<name>.vault.azure.net")
     _option(parser, s.SECRET_NAME, "name of the secret to read")
     _option(parser, s.PARENT_RUN, "this run's id; the child job's name is derived from it")
+    _option(
+        parser,
+        s.BLOB_URL,
+        "optional: a blob of the user's to read, https://<account>.blob.core.windows.net/<c>/<b> "
+        "(no SAS: it is read with the user's token)",
+    )
     parser.add_argument(
         s.COMPUTE.option or "",
         metavar="COMPUTE",
@@ -126,6 +132,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
                 workspace_name=args.workspace_name,
                 vault_url=args.vault_url,
                 secret_name=args.secret_name,
+                blob_url=args.blob_url,
                 **common,
             )
     except s.SettingsError as error:

@@ -85,7 +85,8 @@ def explain(error: BaseException, *, step: str) -> Failure:
         return Failure(
             ExitStatus.ACCESS,
             f"access denied while {step}: {_first_line(error)}. An OBO job acts as the user who "
-            "submitted it, so that user needs the permission (for Key Vault: 'get' on secrets).",
+            "submitted it, so that user needs the permission (for Key Vault: 'get' on secrets; for a "
+            "blob: a data role such as Storage Blob Data Reader on the account).",
         )
     if isinstance(error, HttpResponseError) and error.status_code in (400, 409, 422):
         return Failure(

@@ -58,7 +58,7 @@ WORKSPACE = Setting(
 VAULT_URL = Setting("Key Vault URL", "--vault-url", ("OBO_JOB_VAULT_URL",))
 SECRET_NAME = Setting("secret name", "--secret-name", ("OBO_JOB_SECRET_NAME",))
 # Environment only for now: an AzureML job sets it in job.yaml's environment_variables.
-BLOB_URL = Setting("blob URL", None, ("OBO_JOB_BLOB_URL",))
+BLOB_URL = Setting("blob URL", "--blob-url", ("OBO_JOB_BLOB_URL",))
 PARENT_RUN = Setting("parent run id", "--parent-run-id", ("AZUREML_RUN_ID", "MLFLOW_RUN_ID"))
 COMPUTE = Setting("child compute", "--compute", ("OBO_JOB_COMPUTE",))
 EXPERIMENT = Setting("child experiment name", "--experiment-name", ("OBO_JOB_EXPERIMENT_NAME",))
