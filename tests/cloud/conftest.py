@@ -13,10 +13,7 @@ through ``HTTPS_PROXY=http://127.0.0.1:<port>``, so nothing else ever needs a co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from azure.keyvault.secrets._shared import http_challenge_cache
 
 LOOPBACK_ONLY = [r"^127\.0\.0\.1$"]
 
@@ -25,11 +22,3 @@ LOOPBACK_ONLY = [r"^127\.0\.0\.1$"]
 def allowed_hosts() -> list[str]:
     """Overrides pytest-recording's fixture: the fake Azure's loopback address, nothing else."""
     return LOOPBACK_ONLY
-
-
-@pytest.fixture(autouse=True)
-def fresh_key_vault_challenges() -> Iterator[None]:
-    """Key Vault caches challenges per host module-globally; a test must see its own 401."""
-    http_challenge_cache.clear()
-    yield
-    http_challenge_cache.clear()

@@ -14,20 +14,14 @@ from typing import Any
 
 import pytest
 
-from fakes.cloud.pytest_plugin import fake_azure, fake_azure_env
 from obo_job.credentials import default_credential
 from obo_job.run import RunSummary, run_obo_job
 from obo_job.settings import load_settings
+from tests.cloud.conftest import allowed_hosts  # loopback only: the fake Azure
 
-__all__ = ["fake_azure", "fake_azure_env"]
+__all__ = ["allowed_hosts"]
 
 RunJob = Callable[..., RunSummary]
-
-
-@pytest.fixture
-def allowed_hosts() -> list[str]:
-    """The fake Azure's loopback address and nothing else (see tests/cloud/conftest.py)."""
-    return [r"^127\.0\.0\.1$"]
 
 
 @pytest.fixture
