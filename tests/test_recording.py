@@ -20,6 +20,7 @@ from fakes.recording.context import RecordingContext
 from fakes.recording.credentials import AsyncOverSync, TokenWitness
 from fakes.recording.diagnostics import explain_miss
 from fakes.recording.persister import LeakRefused, SafePersister
+from fakes.recording.plugin import LIVE_VARIABLES
 from fakes.recording.sanitize import Sanitizer
 from fakes.scan import main as scan_main
 from fakes.scan import scan_text
@@ -262,23 +263,12 @@ def test_unplayed_recorded_interactions_fail_the_test(tmp_path: Path, scratch_pr
 def test_live_recording_without_a_workspace_stops_before_any_test(
     scratch_project: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in (
-        "AZURE_SUBSCRIPTION_ID",
-        "AZURE_RESOURCE_GROUP",
-        "AZUREML_WORKSPACE_NAME",
-        "OBO_JOB_VAULT_URL",
-        "OBO_JOB_SECRET_NAME",
-    ):
+    every_name = [name for names, _ in LIVE_VARIABLES for name in names]
+    for name in every_name:
         monkeypatch.delenv(name, raising=False)
     live = scratch_project("--record-mode=once")
     assert live.returncode == 4  # pytest's usage error
-    for name in (
-        "AZURE_SUBSCRIPTION_ID",
-        "AZURE_RESOURCE_GROUP",
-        "AZUREML_WORKSPACE_NAME",
-        "OBO_JOB_VAULT_URL",
-        "OBO_JOB_SECRET_NAME",
-    ):
+    for name in every_name:
         assert name in live.stderr
     assert "VALUE-DIGEST" not in live.stdout
 
