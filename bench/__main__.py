@@ -58,6 +58,7 @@ def section_suite(args: argparse.Namespace) -> list[Row]:
     floor = suite.import_floor_seconds(args.runs)
     where = f" at {args.suite_ref}" if args.suite_ref else ""
     whole, failed = suite.suite_seconds(args.suite_runs, ref=args.suite_ref)
+    print(f"  suite: {whole:.1f} s (import floor {floor:.2f} s)", file=sys.stderr, flush=True)
     rows = [
         Row("1", "import floor (`import azure.ai.ml, ...keyvault.secrets, identity`)", ms(floor)),
         Row(
@@ -68,11 +69,15 @@ def section_suite(args: argparse.Namespace) -> list[Row]:
         Row("1", "suite / import floor", ratio(whole, floor), "<= 3x", whole <= 3 * floor),
     ]
     if args.xdist:
-        parallel = suite.suite_seconds(
+        parallel, parallel_failed = suite.suite_seconds(
             args.suite_runs, ref=args.suite_ref, extra=["-n", args.xdist]
         )
         rows += [
-            Row("1", f"offline suite with `-n {args.xdist}` (pytest-xdist)", ms(parallel)),
+            Row(
+                "1",
+                f"offline suite with `-n {args.xdist}` (pytest-xdist)",
+                ms(parallel) + _failed(parallel_failed),
+            ),
             Row(
                 "1",
                 f"suite `-n {args.xdist}` / import floor",

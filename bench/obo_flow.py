@@ -60,9 +60,10 @@ def harness_vcr(*, indexed: bool, library: Path = CASSETTES) -> Any:
     """A ``vcr.VCR`` configured like the harness's (matchers, persister, replay mode)."""
     from vcr import VCR
 
+    from fakes.recording.context import RecordingContext
     from fakes.recording.index import use_indexed_cassettes
     from fakes.recording.matchers import path_template_matcher, query_stable_matcher
-    from fakes.recording.persister import RecordingContext, SafePersister
+    from fakes.recording.persister import SafePersister
 
     vcr = VCR(cassette_library_dir=str(library), record_mode="none")
     vcr.register_matcher("path_template", path_template_matcher)
