@@ -15,10 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-
-from fakes import values
-from fakes.cloud import FakeAzure
-from fakes.tokens import mint_token
+from azureml_obo_harness import values
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.tokens import mint_token
 
 SECRET_URL = f"{values.VAULT_URL}/secrets/{values.SECRET_NAME}?api-version=7.5"
 
@@ -51,8 +50,7 @@ def _requests_client(azure: FakeAzure) -> Callable[[], None]:
 
 def _sdk_client(azure: FakeAzure) -> Callable[[], None]:
     from azure.keyvault.secrets import SecretClient
-
-    from fakes.credential import FakeCredential
+    from azureml_obo_harness.credential import FakeCredential
 
     client = SecretClient(
         values.VAULT_URL,

@@ -1,7 +1,7 @@
 """The whole OBO job, the way the replay test runs it: from its cassette, or from the stub.
 
 Both flows run ``obo_job.run.run_obo_job`` with ``FakeCredential`` and the fake coordinates of
-``fakes.values``, under the replay rules of ``fakes/recording/plugin.py`` (retry waits skipped,
+``azureml_obo_harness.values``, under the replay rules of ``fakes/src/azureml_obo_harness/recording/plugin.py`` (retry waits skipped,
 code files uploaded one at a time, an empty Key Vault challenge cache).
 """
 
@@ -22,7 +22,8 @@ PARENT_RUN = "harness-parent-run"  # the replay test's parent run
 
 
 def settings() -> Any:
-    from fakes import values
+    from azureml_obo_harness import values
+
     from obo_job.settings import ChildJobSettings, Settings
 
     return Settings(
@@ -58,12 +59,11 @@ def replay_rules() -> Iterator[None]:
 
 def harness_vcr(*, indexed: bool, library: Path = CASSETTES) -> Any:
     """A ``vcr.VCR`` configured like the harness's (matchers, persister, replay mode)."""
+    from azureml_obo_harness.recording.context import RecordingContext
+    from azureml_obo_harness.recording.index import use_indexed_cassettes
+    from azureml_obo_harness.recording.matchers import path_template_matcher, query_stable_matcher
+    from azureml_obo_harness.recording.persister import SafePersister
     from vcr import VCR
-
-    from fakes.recording.context import RecordingContext
-    from fakes.recording.index import use_indexed_cassettes
-    from fakes.recording.matchers import path_template_matcher, query_stable_matcher
-    from fakes.recording.persister import SafePersister
 
     vcr = VCR(cassette_library_dir=str(library), record_mode="none")
     vcr.register_matcher("path_template", path_template_matcher)
@@ -76,7 +76,7 @@ def harness_vcr(*, indexed: bool, library: Path = CASSETTES) -> Any:
 
 def use_cassette(vcr: Any, name: str) -> Any:
     """The harness's ``vcr_config`` for one cassette."""
-    from fakes.recording.matchers import MATCH_ON
+    from azureml_obo_harness.recording.matchers import MATCH_ON
 
     return vcr.use_cassette(
         f"{name}.yaml",
@@ -94,7 +94,8 @@ def _check(summary: Any) -> None:
 
 def replay_once(*, indexed: bool = True) -> None:
     """Load the cassette and run the job from it; every interaction must be played."""
-    from fakes.credential import FakeCredential
+    from azureml_obo_harness.credential import FakeCredential
+
     from obo_job.run import run_obo_job
 
     vcr = harness_vcr(indexed=indexed)
@@ -106,7 +107,8 @@ def replay_once(*, indexed: bool = True) -> None:
 
 def stub_runner() -> Any:
     """A function that runs the job against the stub (responses parsed once, beforehand)."""
-    from fakes.credential import FakeCredential
+    from azureml_obo_harness.credential import FakeCredential
+
     from obo_job.run import run_obo_job
 
     canned = stub.canned_responses(CASSETTES / f"{CASSETTE}.yaml")

@@ -18,10 +18,9 @@ from urllib.parse import urlsplit
 
 import requests
 import yaml
+from azureml_obo_harness.recording.matchers import path_template
 from urllib3 import HTTPResponse
 from urllib3._collections import HTTPHeaderDict
-
-from fakes.recording.matchers import path_template
 
 Key = tuple[str, str, str]
 

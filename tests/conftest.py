@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 # The harness (modes, credentials, cassettes, replay checks) is a pytest plugin that installing this
-# project registers (entry point pytest11, fakes/recording/plugin.py): nothing to list here.
+# project registers (entry point pytest11, fakes/src/azureml_obo_harness/recording/plugin.py): nothing to list here.
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from fakes.values import TENANT_ID
+from azureml_obo_harness.values import TENANT_ID
 
 # The real service's answer to a request without a token (PROTOCOL.md section 3.1).
 CHALLENGE = {

@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from fakes.scan import scan_text
+from azureml_obo_harness.scan import scan_text
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "adopting.md"
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.M | re.S)
@@ -31,7 +30,7 @@ def guide_steps() -> list[tuple[str, str]]:
         elif language == "bash":
             for line in body.splitlines():
                 live = "--record-mode" in line and "--azure=fake" not in line
-                if line.startswith(("pytest ", "python -m fakes.scan")) and not live:
+                if line.startswith(("pytest ", "cassette-scan")) and not live:
                     steps.append(("$", line))
     return steps
 
@@ -46,9 +45,9 @@ def test_the_guide_writes_a_test_a_rule_and_a_route_and_records_then_replays() -
     }
     assert [command for kind, command in steps if kind == "$"] == [
         "pytest tests/test_first_obo.py --azure=fake --record-mode=rewrite",
-        "python -m fakes.scan cassettes",
+        "cassette-scan cassettes",
         "pytest --block-network",
-        "python -m fakes.scan cassettes",
+        "cassette-scan cassettes",
         "pytest tests/test_first_obo.py --azure=fake --record-mode=rewrite",
         "pytest tests/test_flags.py --azure=fake --record-mode=rewrite",
         "pytest --block-network",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from azureml_obo_harness import values
 
-from fakes import values
 from obo_job.blob import BlobRead
 from obo_job.run import RunSummary
 from obo_job.settings import SettingsError, check_blob_url, load_settings
@@ -64,7 +64,7 @@ def test_the_blob_line_comes_after_the_four_lines_of_the_summary() -> None:
 
 
 def test_live_a_downloaded_blob_becomes_the_fake_blob_with_matching_headers() -> None:
-    from fakes.recording.sanitize import Sanitizer
+    from azureml_obo_harness.recording.sanitize import Sanitizer
 
     real = b"name,salary\nJane Roe,123456\n"
     interaction = {

@@ -49,7 +49,7 @@ def test_the_offline_workflow_runs_tox_on_python_3_10_to_3_13_and_the_leak_scan(
     offline = workflow("offline.yml")
     assert {"push", "pull_request"} <= set(offline["on"])
     assert "python3 -m pip install tox && python3 -m tox" in run_lines(offline)
-    assert "python3 -m fakes.scan cassettes" in run_lines(offline)
+    assert "cassette-scan cassettes" in run_lines(offline)
     [setup] = [
         step for step in steps(offline) if step.get("uses", "").startswith("actions/setup-python")
     ]
@@ -66,7 +66,7 @@ def test_the_record_workflow_is_manual_federated_live_scanned_and_reviewed() -> 
         assert re.fullmatch(r"\$\{\{ (vars|secrets)\.[A-Z_]+ \}\}", value)
     lines = run_lines(record)
     live = "python3 -m pytest tests/replay --record-mode=rewrite"
-    scan = "python3 -m fakes.scan cassettes"
+    scan = "cassette-scan cassettes"
     assert lines.index(live) < lines.index(scan)
     uses = [step.get("uses", "") for step in steps(record)]
     assert uses[-1].startswith("peter-evans/create-pull-request@")
@@ -77,7 +77,7 @@ def test_pre_commit_runs_ruff_and_the_leak_scan_on_staged_cassettes() -> None:
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
     assert {"ruff-check", "ruff-format"} <= set(hooks)
-    [scan] = [hook for hook in hooks.values() if "fakes.scan" in hook.get("entry", "")]
-    assert scan["entry"] == "python -m fakes.scan"
+    [scan] = [hook for hook in hooks.values() if hook.get("entry", "").startswith("cassette-scan")]
+    assert scan["entry"] == "cassette-scan"
     assert re.match(scan["files"], "cassettes/test_x.test_y.yaml")
     assert not re.match(scan["files"], "src/obo_job/run.py")

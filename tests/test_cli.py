@@ -10,9 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import responses
 import yaml
-
-from fakes.tokens import mint_token
-from fakes.values import (
+from azureml_obo_harness.tokens import mint_token
+from azureml_obo_harness.values import (
     RESOURCE_GROUP,
     SECRET_NAME,
     SECRET_VALUE,
@@ -20,6 +19,7 @@ from fakes.values import (
     VAULT_URL,
     WORKSPACE_NAME,
 )
+
 from obo_job.cli import build_parser, main
 from obo_job.failures import ExitStatus
 from tests.mocked_vault import challenging_vault

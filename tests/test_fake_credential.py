@@ -10,10 +10,15 @@ import pytest
 from azure.core.credentials import AccessToken, AccessTokenInfo, SupportsTokenInfo, TokenCredential
 from azure.core.credentials_async import AsyncSupportsTokenInfo, AsyncTokenCredential
 from azure.core.exceptions import ClientAuthenticationError
-
-from fakes import AsyncFakeCredential, FakeCredential, FakeUser, UnexpectedScopeError, read_claims
-from fakes.tokens import is_fake_token, resource_of
-from fakes.values import TENANT_ID, USER_OBJECT_ID
+from azureml_obo_harness import (
+    AsyncFakeCredential,
+    FakeCredential,
+    FakeUser,
+    UnexpectedScopeError,
+    read_claims,
+)
+from azureml_obo_harness.tokens import is_fake_token, resource_of
+from azureml_obo_harness.values import TENANT_ID, USER_OBJECT_ID
 
 VAULT_SCOPE = "https://vault.azure.net/.default"
 

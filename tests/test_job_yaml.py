@@ -33,7 +33,7 @@ def test_job_yaml_environment_installs_the_runtime_dependencies() -> None:
 
 
 def test_an_invalid_job_file_is_one_line_per_problem(tmp_path: Path) -> None:
-    from fakes.job_files import JobFileInvalid, load_job_file
+    from azureml_obo_harness.job_files import JobFileInvalid, load_job_file
 
     text = (ROOT / "job.yaml").read_text().replace("type: user_identity", "type: somebody")
     (tmp_path / "job.yaml").write_text(text)

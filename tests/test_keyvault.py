@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import responses
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azureml_obo_harness import FakeCredential, read_claims
+from azureml_obo_harness.values import SECRET_NAME, SECRET_VALUE, TENANT_ID, VAULT_URL
 
-from fakes import FakeCredential, read_claims
-from fakes.values import SECRET_NAME, SECRET_VALUE, TENANT_ID, VAULT_URL
 from obo_job.keyvault import Secret, read_secret
 from tests.mocked_vault import challenging_vault
 

@@ -12,9 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from fakes.scan import scan_text
-from fakes.values import SECRET_VALUE
+from azureml_obo_harness.scan import scan_text
+from azureml_obo_harness.values import SECRET_VALUE
 
 PYTEST = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly")
 READ_SECRET_TEST = """
@@ -63,7 +62,11 @@ def test_the_plugin_wins_over_pytest_recording_even_when_registered_first(projec
     # -p registers our entry point before pytest-recording's: its vcr_config would win if our
     # fixtures were registered with it; they are registered at configure time instead.
     record = run_pytest(
-        project, "-p", "fakes.recording.plugin", "--azure=fake", "--record-mode=rewrite"
+        project,
+        "-p",
+        "azureml_obo_harness.recording.plugin",
+        "--azure=fake",
+        "--record-mode=rewrite",
     )
     assert record.returncode == 0, record.stdout + record.stderr
     assert scan_text((project / CASSETTE).read_text()) == []
@@ -116,7 +119,7 @@ def test_extra_fake_services_are_served_by_the_harness_fake_azure(project: Path)
         textwrap.dedent(
             """
             import pytest
-            from fakes.cloud.custom import CustomService
+            from azureml_obo_harness.cloud.custom import CustomService
 
             def get_flag(request, args):
                 return {"flag": args["flag"], "enabled": True}

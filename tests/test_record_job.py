@@ -23,7 +23,7 @@ def test_the_recording_job_installs_the_tests_and_records_into_its_output() -> N
     assert 'pip install --quiet -e ".[test]"' in command
     assert "pytest tests/replay --record-mode=rewrite" in command
     assert "--cassette-dir ${{outputs.cassettes}}" in command
-    assert command.endswith("python -m fakes.scan ${{outputs.cassettes}}")
+    assert command.endswith("cassette-scan ${{outputs.cassettes}}")
     assert job.outputs["cassettes"].type == "uri_folder"
 
 

@@ -14,16 +14,15 @@ from typing import Any
 
 import pytest
 import yaml
-
-from fakes import FakeCredential, read_claims
-from fakes.recording.context import RecordingContext
-from fakes.recording.credentials import AsyncOverSync, TokenWitness
-from fakes.recording.diagnostics import explain_miss
-from fakes.recording.persister import LeakRefused, SafePersister
-from fakes.recording.plugin import LIVE_VARIABLES
-from fakes.recording.sanitize import Sanitizer
-from fakes.scan import main as scan_main
-from fakes.scan import scan_text
+from azureml_obo_harness import FakeCredential, read_claims
+from azureml_obo_harness.recording.context import RecordingContext
+from azureml_obo_harness.recording.credentials import AsyncOverSync, TokenWitness
+from azureml_obo_harness.recording.diagnostics import explain_miss
+from azureml_obo_harness.recording.persister import LeakRefused, SafePersister
+from azureml_obo_harness.recording.plugin import LIVE_VARIABLES
+from azureml_obo_harness.recording.sanitize import Sanitizer
+from azureml_obo_harness.scan import main as scan_main
+from azureml_obo_harness.scan import scan_text
 
 REAL_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL3ZhdWx0LmF6dXJlLm5ldCJ9.c2lnbmF0dXJlLXJlYWw"
 REAL_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -167,7 +166,9 @@ Run = Callable[..., "subprocess.CompletedProcess[str]"]
 def scratch_project(tmp_path: Path) -> Run:
     """A project of one recorded test in ``tmp_path``; returns a function that runs pytest there."""
     (tmp_path / "test_round_trip.py").write_text(textwrap.dedent(ROUND_TRIP_TEST))
-    (tmp_path / "conftest.py").write_text('pytest_plugins = ["fakes.recording.plugin"]\n')
+    (tmp_path / "conftest.py").write_text(
+        'pytest_plugins = ["azureml_obo_harness.recording.plugin"]\n'
+    )
 
     def run(*options: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

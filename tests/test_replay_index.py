@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from azureml_obo_harness.recording.index import IndexedCassette, use_indexed_cassettes
+from azureml_obo_harness.recording.matchers import (
+    MATCH_ON,
+    path_template_matcher,
+    query_stable_matcher,
+)
 from vcr import VCR
 from vcr.cassette import Cassette
 from vcr.errors import UnhandledHTTPRequestError
 from vcr.request import Request
-
-from fakes.recording.index import IndexedCassette, use_indexed_cassettes
-from fakes.recording.matchers import MATCH_ON, path_template_matcher, query_stable_matcher
 
 VAULT = "https://fake-vault.vault.azure.net"
 ARM = "https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000"

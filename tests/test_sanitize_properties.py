@@ -11,11 +11,10 @@ import base64
 import json
 from typing import Any
 
+from azureml_obo_harness.recording.sanitize import Sanitizer
+from azureml_obo_harness.scan import scan_text
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-
-from fakes.recording.sanitize import Sanitizer
-from fakes.scan import scan_text
 
 EXAMPLES = 150
 """Examples per property and run (README, Reliability, counts them)."""

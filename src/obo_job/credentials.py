@@ -70,13 +70,14 @@ def default_credential(environ: Mapping[str, str] | None = None) -> TokenCredent
     token request does, and fails with ``CredentialUnavailableError`` if the environment cannot
     provide one.
     """
-    choice = choose_credential(os.environ if environ is None else environ)
+    environ = os.environ if environ is None else environ
+    choice = choose_credential(environ)
     logger.info("credential: %s (%s)", choice.kind, choice.reason)
     if choice.kind == "azureml_on_behalf_of":
         # Imported here: azure.ai.ml.identity pulls in the whole azure-ai-ml package.
         from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
 
-        endpoint = os.environ.get("OBO_ENDPOINT", "")
+        endpoint = environ.get("OBO_ENDPOINT", "")
         credential: TokenCredential = TokenEndpointCredential(
             AzureMLOnBehalfOfCredential(), f"the AzureML OBO token endpoint ({endpoint})"
         )

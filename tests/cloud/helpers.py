@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 
 import requests
-
-from fakes.cloud import FakeAzure
-from fakes.tokens import mint_token
-from fakes.values import DEFAULT_USER, FakeUser
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.tokens import mint_token
+from azureml_obo_harness.values import DEFAULT_USER, FakeUser
 
 KEY_VAULT = "https://vault.azure.net"
 ARM = "https://management.azure.com"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from azure.storage.blob import BlobClient
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.cloud.ml.models import FakeSasUser, container_sas
+from azureml_obo_harness.values import STORAGE_ACCOUNT
 
-from fakes.cloud import FakeAzure
-from fakes.cloud.ml.models import FakeSasUser, container_sas
-from fakes.values import STORAGE_ACCOUNT
 from tests.cloud.helpers import session_for
 
 CONTAINER = "uploads"

@@ -9,10 +9,10 @@ import sys
 import pytest
 from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.credential import FakeCredential
+from azureml_obo_harness.values import BLOB_CONTENT, BLOB_URL, SECRET_VALUE
 
-from fakes.cloud import FakeAzure
-from fakes.credential import FakeCredential
-from fakes.values import BLOB_CONTENT, BLOB_URL, SECRET_VALUE
 from obo_job.blob import read_blob
 from tests.cloud.helpers import KEY_VAULT, bearer, session_for
 
@@ -101,7 +101,16 @@ def test_the_seeded_blob_is_not_counted_as_uploaded(fake_azure: FakeAzure) -> No
 
 def test_the_obo_job_reports_the_blob_after_its_summary_and_never_its_content() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "fakes.cloud", "run", "--", sys.executable, "-m", "obo_job"],
+        [
+            sys.executable,
+            "-m",
+            "azureml_obo_harness.cloud",
+            "run",
+            "--",
+            sys.executable,
+            "-m",
+            "obo_job",
+        ],
         capture_output=True,
         text=True,
         timeout=180,

@@ -1,4 +1,4 @@
-"""``python -m fakes.cloud``: ``run`` and ``serve`` in real subprocesses."""
+"""``fake-azure``: ``run`` and ``serve`` in real subprocesses."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import subprocess
 import sys
 import textwrap
 
-from fakes import values
+from azureml_obo_harness import values
 
-CLI = [sys.executable, "-m", "fakes.cloud"]
+CLI = [sys.executable, "-m", "azureml_obo_harness.cloud"]
 
 
 def test_run_exits_with_the_commands_status() -> None:

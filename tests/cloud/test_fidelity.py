@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 import requests
+from azureml_obo_harness import values
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.cloud.ml.models import FakeSasUser, container_sas
 
-from fakes import values
-from fakes.cloud import FakeAzure
-from fakes.cloud.ml.models import FakeSasUser, container_sas
 from tests.cloud.helpers import ARM, KEY_VAULT, bearer, session_for
 
 WS = (

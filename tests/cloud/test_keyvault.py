@@ -7,10 +7,10 @@ from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.keyvault.secrets import SecretClient
 from azure.keyvault.secrets.aio import SecretClient as AsyncSecretClient
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.credential import AsyncFakeCredential, FakeCredential
+from azureml_obo_harness.values import SECRET_NAME, SECRET_VALUE, TENANT_ID, VAULT_URL, FakeUser
 
-from fakes.cloud import FakeAzure
-from fakes.credential import AsyncFakeCredential, FakeCredential
-from fakes.values import SECRET_NAME, SECRET_VALUE, TENANT_ID, VAULT_URL, FakeUser
 from tests.cloud.helpers import ARM, KEY_VAULT, bearer, session_for
 
 SECRET_URL = f"{VAULT_URL}/secrets/{SECRET_NAME}/?api-version=2026-04-01"

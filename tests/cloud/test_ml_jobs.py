@@ -9,10 +9,10 @@ from azure.ai.ml import MLClient, command
 from azure.ai.ml.entities import Command
 from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.credential import FakeCredential
+from azureml_obo_harness.values import RESOURCE_GROUP, SUBSCRIPTION_ID, TENANT_ID, WORKSPACE_NAME
 
-from fakes.cloud import FakeAzure
-from fakes.credential import FakeCredential
-from fakes.values import RESOURCE_GROUP, SUBSCRIPTION_ID, TENANT_ID, WORKSPACE_NAME
 from tests.cloud.helpers import KEY_VAULT, bearer, session_for
 
 ENVIRONMENT = "azureml:AzureML-sklearn-0.24-ubuntu18.04-py37-cpu:22"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
 from azure.core.exceptions import AzureError, ClientAuthenticationError
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.tokens import read_claims
+from azureml_obo_harness.values import USER_OBJECT_ID
 
-from fakes.cloud import FakeAzure
-from fakes.tokens import read_claims
-from fakes.values import USER_OBJECT_ID
 from tests.cloud.helpers import ARM, KEY_VAULT
 
 VAULT_SCOPE = f"{KEY_VAULT}/.default"

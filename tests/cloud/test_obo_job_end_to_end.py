@@ -1,16 +1,26 @@
-"""The OBO job end to end: `python -m fakes.cloud run -- python -m obo_job`, real credential, real SDKs."""
+"""The OBO job end to end: `fake-azure run -- python -m obo_job`, real credential, real SDKs."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from fakes.values import SECRET_NAME, SECRET_VALUE
+from azureml_obo_harness.values import SECRET_NAME, SECRET_VALUE
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "fakes.cloud", "run", "--", sys.executable, "-m", "obo_job", *args],
+        [
+            sys.executable,
+            "-m",
+            "azureml_obo_harness.cloud",
+            "run",
+            "--",
+            sys.executable,
+            "-m",
+            "obo_job",
+            *args,
+        ],
         capture_output=True,
         text=True,
         timeout=180,

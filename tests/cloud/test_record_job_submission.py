@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from azure.ai.ml import MLClient, load_job
-
-from fakes.cloud import FakeAzure
-from fakes.credential import FakeCredential
-from fakes.values import RESOURCE_GROUP, SUBSCRIPTION_ID, WORKSPACE_NAME
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.credential import FakeCredential
+from azureml_obo_harness.values import RESOURCE_GROUP, SUBSCRIPTION_ID, WORKSPACE_NAME
 
 RECORD_JOB = Path(__file__).resolve().parents[2] / "record.job.yaml"
 
@@ -23,7 +22,9 @@ def test_the_recording_job_is_accepted_by_the_workspace(fake_azure_env: FakeAzur
     assert job.properties["identity"]["identityType"] == "UserIdentity"
     assert job.properties["outputs"]["cassettes"]["jobOutputType"] == "uri_folder"
     uploaded = {blob.name.split("/", 1)[1] for blob in fake_azure_env.uploaded_blobs()}
-    assert {"pyproject.toml", "fakes/recording/plugin.py", "tests/replay/test_blob_replay.py"} <= (
-        uploaded
-    )
+    assert {
+        "pyproject.toml",
+        "fakes/src/azureml_obo_harness/recording/plugin.py",
+        "tests/replay/test_blob_replay.py",
+    } <= (uploaded)
     assert not any(name.startswith((".git/", "cassettes/")) for name in uploaded)

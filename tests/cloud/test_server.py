@@ -10,10 +10,10 @@ import pytest
 import requests
 from azure.core.exceptions import HttpResponseError
 from azure.keyvault.secrets import SecretClient
+from azureml_obo_harness import values
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.credential import FakeCredential
 
-from fakes import values
-from fakes.cloud import FakeAzure
-from fakes.credential import FakeCredential
 from tests.cloud.helpers import KEY_VAULT, bearer, session_for
 
 SECRET_URL = f"{values.VAULT_URL}/secrets/{values.SECRET_NAME}/?api-version=2026-04-01"

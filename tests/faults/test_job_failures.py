@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from azureml_obo_harness.values import SECRET_VALUE
 
-from fakes.values import SECRET_VALUE
 from obo_job.cli import main
 from tests.faults.conftest import RunJob
 
@@ -70,7 +70,7 @@ def test_a_failure_is_one_line_with_its_exit_status_and_no_secret(
 
 
 def _cli(switches: list[str], arguments: list[str]) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "fakes.cloud", "run", *switches, "--"]
+    command = [sys.executable, "-m", "azureml_obo_harness.cloud", "run", *switches, "--"]
     command += [sys.executable, "-m", "obo_job", *arguments]
     return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
 

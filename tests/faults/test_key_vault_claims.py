@@ -6,9 +6,9 @@ import base64
 import json
 
 import responses
+from azureml_obo_harness import FakeCredential
+from azureml_obo_harness.values import SECRET_NAME, SECRET_VALUE, TENANT_ID, VAULT_URL
 
-from fakes import FakeCredential
-from fakes.values import SECRET_NAME, SECRET_VALUE, TENANT_ID, VAULT_URL
 from obo_job.keyvault import read_secret
 from tests.mocked_vault import CHALLENGE, UNAUTHORIZED
 

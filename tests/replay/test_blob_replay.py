@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from azure.core.exceptions import HttpResponseError
+from azureml_obo_harness import values
+from azureml_obo_harness.recording.plugin import AzureCoordinates, azure_mode
 
-from fakes import values
-from fakes.recording.plugin import AzureCoordinates, azure_mode
 from obo_job.blob import read_blob
 from obo_job.failures import ExitStatus, explain
 

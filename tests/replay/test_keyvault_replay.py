@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 from azure.core.exceptions import ResourceNotFoundError
+from azureml_obo_harness.recording.plugin import AzureCoordinates, azure_mode
 
-from fakes.recording.plugin import AzureCoordinates, azure_mode
 from obo_job.keyvault import read_secret
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azureml_obo_harness.recording.plugin import AzureCoordinates, azure_mode
 
-from fakes.recording.plugin import AzureCoordinates, azure_mode
 from obo_job.failures import ExitStatus, explain
 from obo_job.run import StepFailed, run_obo_job
 from obo_job.settings import ChildJobSettings, Settings

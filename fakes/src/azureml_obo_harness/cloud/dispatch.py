@@ -1,0 +1,188 @@
+"""The dispatcher: one werkzeug route table over every fake service, fault injection, a request log.
+
+It turns a :class:`~werkzeug.wrappers.Request` into a :class:`~werkzeug.wrappers.Response` and
+knows nothing about sockets, so it can also be driven through ``werkzeug.test.Client`` (it is a
+WSGI application too). A request no rule matches gets a 501 that names the method, host and path.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map
+from werkzeug.wrappers import Request, Response
+
+from azureml_obo_harness.cloud.faults import Fault, FaultPlan
+from azureml_obo_harness.cloud.http import (
+    ConnectionResetFault,
+    ServiceError,
+    json_response,
+    not_implemented,
+)
+from azureml_obo_harness.cloud.service import FakeService
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the fake answered (or dropped): what was asked and how it was answered."""
+
+    method: str
+    host: str
+    path: str
+    query: str
+    operation: str
+    status: int
+    """The response status; 0 if the connection was reset instead."""
+
+
+class Dispatcher:
+    """Routes requests by Host and path to the services' handlers."""
+
+    def __init__(self, services: Iterable[FakeService], faults: FaultPlan) -> None:
+        self.services = {service.name: service for service in services}
+        self.faults = faults
+        rules = [rule for service in self.services.values() for rule in service.rules()]
+        # strict_slashes=False: Key Vault GETs "/secrets/name/" but PUTs "/secrets/name".
+        self._handlers = {
+            operation: handler
+            for service in self.services.values()
+            for operation, handler in service.handlers().items()
+        }
+        self.url_map = Map(rules, host_matching=True, strict_slashes=False, merge_slashes=False)
+        self._log: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+
+    @property
+    def operations(self) -> list[str]:
+        """Every operation name of every service (``keyvault/get_secret``...)."""
+        return sorted(name for service in self.services.values() for name in service.operations())
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request so far, in order."""
+        with self._lock:
+            return list(self._log)
+
+    def clear_requests(self) -> None:
+        """Forget the request log (state is untouched)."""
+        with self._lock:
+            self._log.clear()
+
+    def knows_host(self, host: str) -> bool:
+        """True if some service answers ``host`` over TLS (the proxy refuses other CONNECTs)."""
+        return any(service.knows_host(host) for service in self.services.values())
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """WSGI entry point, for ``werkzeug.test.Client`` and other WSGI servers."""
+        return self.respond(Request(environ))(environ, start_response)
+
+    def respond(self, request: Request) -> Response:
+        """The response to ``request``; raises :class:`ConnectionResetFault` to drop the connection."""
+        host = request.host.lower().removesuffix(":443")
+        routed: list[str] = ["unrouted"]
+        try:
+            response = self._route(request, host, routed)
+        except ConnectionResetFault:
+            self._record(request, host, routed[0], 0)
+            raise
+        except Exception as error:
+            # A bug in the fake itself: answer 500 with the cause rather than dropping the
+            # connection, so the failing test shows what broke.
+            details = "".join(traceback.format_exception(error))
+            response = Response(
+                f"fake Azure internal error on {request.method} {host}{request.path}:\n{details}",
+                status=500,
+                content_type="text/plain; charset=utf-8",
+            )
+        self._record(request, host, routed[0], response.status_code)
+        return response
+
+    def _record(self, request: Request, host: str, operation: str, status: int) -> None:
+        query = request.query_string.decode()
+        record = RecordedRequest(request.method, host, request.path, query, operation, status)
+        with self._lock:
+            self._log.append(record)
+
+    def _route(self, request: Request, host: str, routed: list[str]) -> Response:
+        adapter = self.url_map.bind(host, url_scheme=request.scheme)
+        service = self._service_for_host(host)
+        try:
+            endpoint, args = adapter.match(request.path, method=request.method)
+        except HTTPException:
+            error = not_implemented(request, service=_name(service))
+            return self._render(service, error, request)
+        service = self.services[endpoint.split("/", 1)[0]]
+        operation = service.operation(endpoint, request)
+        routed[0] = operation
+        handler = self._handlers.get(operation)
+        if handler is None:
+            error = not_implemented(request, service=service.name)
+            return service.render_error(error, request)
+        if request.scheme == "https" and not service.knows_host(host):
+            error = ServiceError(
+                404, "HostNotFound", f"No fake {service.name} resource answers {host}."
+            )
+            return service.render_error(error, request)
+        fault = self.faults.take(operation)
+        if fault is not None and not fault.after_handling:
+            return self._fault_response(service, fault, request)
+        try:
+            response = handler(request, args)
+        except ServiceError as error:
+            response = service.render_error(error, request)
+        if fault is not None:  # the service did the work; only its answer is lost
+            return self._fault_response(service, fault, request)
+        return response
+
+    def _service_for_host(self, host: str) -> FakeService | None:
+        for service in self.services.values():
+            if service.knows_host(host):
+                return service
+        return None
+
+    def _render(
+        self, service: FakeService | None, error: ServiceError, request: Request
+    ) -> Response:
+        if service is None:
+            return json_response(
+                {"error": {"code": error.code, "message": error.message}}, status=error.status
+            )
+        return service.render_error(error, request)
+
+    def _fault_response(self, service: FakeService, fault: Fault, request: Request) -> Response:
+        # Read the body the client sent, as the real service does: left unread on a keep-alive
+        # connection, it would be taken for the start of the next request.
+        request.get_data()
+        if fault.reset:
+            raise ConnectionResetFault(f"injected connection reset for {fault.route}")
+        headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
+        if fault.body is not None:
+            response = Response(fault.body, status=fault.status, content_type=fault.content_type)
+            for name, value in headers.items():
+                response.headers[name] = value
+            return response
+        phrase = _phrase(fault.status)
+        error = ServiceError(
+            fault.status,
+            phrase.replace(" ", ""),
+            f"Injected fault: {phrase} (fake Azure fault on {fault.route}).",
+            headers=headers,
+        )
+        return service.render_error(error, request)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"Status{status}"
+
+
+def _name(service: FakeService | None) -> str:
+    return service.name if service else "no service for this host"

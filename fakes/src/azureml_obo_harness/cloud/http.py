@@ -1,0 +1,103 @@
+"""What every fake service's HTTP layer shares: JSON responses, bearer tokens, service errors.
+
+A route handler raises :class:`ServiceError` (or a subclass a service defines) and the dispatcher
+renders it with the service's own error shape; handlers never build error bodies by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from azureml_obo_harness.tokens import read_claims
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def json_response(
+    body: Any, *, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """A JSON response with the ``Content-Type`` the Azure services send."""
+    response = Response(json.dumps(body), status=status, content_type=JSON_CONTENT_TYPE)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def new_request_id() -> str:
+    """A fresh request id, as the services put in ``x-ms-request-id``-style headers."""
+    return str(uuid.uuid4())
+
+
+class ServiceError(Exception):
+    """An error a fake service answers with; its service renders it in its own error shape.
+
+    ``code`` is the service's error code (``SecretNotFound``, ``UserError``, ``BlobNotFound``);
+    ``headers`` are extra response headers such as ``WWW-Authenticate``.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        inner_codes: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = dict(headers or {})
+        self.inner_codes = inner_codes
+        """The inner error chain, outermost first (``("BadArgument", "UnknownTargetType")``)."""
+
+
+class ConnectionResetFault(ConnectionResetError):
+    """Raised by the dispatcher to make the server drop the connection without a response."""
+
+
+def not_implemented(request: Request, *, service: str) -> ServiceError:
+    """The error for a request the fake has no route for: 501, naming method, host and path."""
+    return ServiceError(
+        501,
+        "NotImplementedByFake",
+        f"The fake Azure ({service}) does not implement {request.method} {request.path} "
+        f"on host {request.host}. Add a route to azureml_obo_harness.cloud if the code under test needs it.",
+    )
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, or None if there is none."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def token_claims(token: str) -> dict[str, Any] | None:
+    """The claims of a JWT-shaped token, or None if it is not one (the fakes reject those)."""
+    try:
+        return read_claims(token)
+    except ValueError:
+        return None
+
+
+def json_body(request: Request) -> Any:
+    """The request body parsed as JSON.
+
+    Raises ``ValueError`` with a readable reason if the body is empty or not JSON; route handlers
+    turn that into the service's own 400.
+    """
+    data = request.get_data(cache=True)
+    if not data:
+        raise ValueError("the request body is empty; a JSON document was expected")
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"the request body is not valid JSON ({error})") from None

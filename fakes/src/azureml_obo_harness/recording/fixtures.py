@@ -1,0 +1,292 @@
+"""The harness's fixtures; every one is a decision a team overrides in its own ``conftest.py``.
+
+Registered by :mod:`azureml_obo_harness.recording.plugin` after every other plugin (see there why). Override a
+fixture by defining one of the same name; to extend rather than replace, ask for it::
+
+    @pytest.fixture
+    def extra_sanitizing_rules(extra_sanitizing_rules):
+        return [*extra_sanitizing_rules, drop_contoso_header]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from azureml_obo_harness import values
+from azureml_obo_harness.cloud.pytest_plugin import extra_fake_services, fake_azure, fake_azure_env
+from azureml_obo_harness.recording.context import RecordingContext
+from azureml_obo_harness.recording.credentials import AsyncOverSync, TokenWitness
+from azureml_obo_harness.recording.diagnostics import rerecord_command
+from azureml_obo_harness.recording.matchers import MATCH_ON
+from azureml_obo_harness.recording.naming import cassette_name
+from azureml_obo_harness.recording.persister import write_atomically
+from azureml_obo_harness.recording.plugin import (
+    CONTEXT_KEY,
+    FAKE_COORDINATES,
+    AzureCoordinates,
+    _live_coordinates,
+    azure_mode,
+    cassette_dir,
+)
+from azureml_obo_harness.recording.sanitize import Sanitizer
+
+__all__ = [
+    "extra_fake_services",
+    "fake_azure",
+    "fake_azure_env",
+]  # fixtures of azureml_obo_harness.cloud
+
+
+@pytest.fixture
+def fake_credential() -> Any:
+    """A fresh :class:`~azureml_obo_harness.credential.FakeCredential` (for unit tests that need no cassette)."""
+    from azureml_obo_harness.credential import FakeCredential
+
+    return FakeCredential()
+
+
+@pytest.fixture(scope="session")
+def azure_coordinates(pytestconfig: pytest.Config) -> AzureCoordinates:
+    """The workspace, vault and secret the tests use (override to use other fakes)."""
+    if azure_mode(pytestconfig) == "live":
+        coordinates = _live_coordinates()
+        assert isinstance(coordinates, AzureCoordinates)
+        return coordinates
+    return FAKE_COORDINATES
+
+
+@pytest.fixture(scope="session")
+def fake_azure_session(
+    pytestconfig: pytest.Config, extra_fake_services: list[Any]
+) -> Iterator[Any]:
+    """In fake mode, one :class:`FakeAzure` for the session (with ``extra_fake_services``) and its
+    variables in ``os.environ``; else None."""
+    if azure_mode(pytestconfig) != "fake":
+        yield None
+        return
+    from azureml_obo_harness.cloud import FakeAzure
+
+    saved = dict(os.environ)
+    with FakeAzure(extra_services=extra_fake_services) as azure:
+        os.environ.update(azure.environ())
+        try:
+            yield azure
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+def _sync_credential(mode: str) -> Any:
+    if mode == "replay":
+        from azureml_obo_harness.credential import FakeCredential
+
+        return FakeCredential()
+    if mode == "fake":
+        from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
+
+        return AzureMLOnBehalfOfCredential()
+    # Live: azure-identity's chain (OBO on AzureML, az login elsewhere). A team whose code signs in
+    # another way overrides the credential fixtures.
+    from azureml_obo_harness.recording.live_credential import live_credential
+
+    return live_credential()
+
+
+@pytest.fixture
+def azure_credential(
+    pytestconfig: pytest.Config, fake_azure_session: Any, recording_context: RecordingContext
+) -> Any:
+    """The credential for the mode: fake in replay, the real OBO credential against the fake
+    Azure, the production chain live (every token it issues is then known to the leak scan)."""
+    mode = azure_mode(pytestconfig)
+    credential = _sync_credential(mode)
+    if mode == "live":
+        return TokenWitness(credential, recording_context.sanitizer.remember_secret)
+    return credential
+
+
+@pytest.fixture
+def async_azure_credential(
+    pytestconfig: pytest.Config, fake_azure_session: Any, recording_context: RecordingContext
+) -> Any:
+    """The async twin of ``azure_credential`` (recording modes run the sync credential in a thread:
+    azure-ai-ml's async OBO credential is broken in 1.35.2)."""
+    mode = azure_mode(pytestconfig)
+    if mode == "replay":
+        from azureml_obo_harness.credential import AsyncFakeCredential
+
+        return AsyncFakeCredential()
+    credential = _sync_credential(mode)
+    if mode == "live":
+        credential = TokenWitness(credential, recording_context.sanitizer.remember_secret)
+    return AsyncOverSync(credential)
+
+
+@pytest.fixture
+def azure_async_client_options(fake_azure_session: Any) -> dict[str, Any]:
+    """Keyword arguments for async Azure clients. Against the fake Azure: its CA, because aiohttp
+    builds its TLS context when it is imported, before the fake's CA exists."""
+    if fake_azure_session is None:
+        return {}
+    return {"connection_verify": str(fake_azure_session.ca_path)}
+
+
+@pytest.fixture
+def extra_sanitizing_rules() -> list[Any]:
+    """Extra rules (functions that mutate a serialized interaction) for every cassette."""
+    return []
+
+
+@pytest.fixture
+def recording_context(
+    request: pytest.FixtureRequest,
+    pytestconfig: pytest.Config,
+    azure_coordinates: AzureCoordinates,
+    extra_sanitizing_rules: list[Any],
+) -> Iterator[RecordingContext]:
+    """This test's sanitizer and outcome, which the cassette persister reads.
+
+    Also keeps the test's previous cassette: pytest-recording deletes it before a
+    ``--record-mode=rewrite`` test runs, and a test that does not pass must leave it as it was.
+    """
+    live = azure_mode(pytestconfig) == "live"
+    sanitizer = Sanitizer(
+        known=azure_coordinates.real_to_fake() if live else {},
+        extra_rules=extra_sanitizing_rules,
+        # Live, a downloaded blob is the user's data: the fake blob's content takes its place.
+        # Against the fake Azure every blob is fake already, and is kept as served.
+        blob_content=values.BLOB_CONTENT if live else None,
+    )
+    context = RecordingContext(sanitizer=sanitizer, rerecord=rerecord_command(request.node.nodeid))
+    request.node.stash[CONTEXT_KEY] = context
+    previous: tuple[Path, str] | None = None
+    if request.node.get_closest_marker("vcr") is not None:
+        path = _cassette_path(request)
+        if path.is_file():
+            previous = (path, path.read_text(encoding="utf-8"))
+    yield context
+    if previous is not None and context.passed is not True:
+        path, text = previous
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_atomically(path, text)
+            context.skipped_write = (
+                f"cassette {path} was restored: the test did not pass, so the previous one is kept"
+            )
+    if context.skipped_write:
+        print(f"\n{context.skipped_write}")
+
+
+def _cassette_path(request: pytest.FixtureRequest) -> Path:
+    directory = Path(request.getfixturevalue("vcr_cassette_dir"))
+    return directory / f"{request.getfixturevalue('default_cassette_name')}.yaml"
+
+
+@pytest.fixture
+def vcr_config(recording_context: RecordingContext) -> dict[str, Any]:
+    """vcrpy settings; never a record_mode (it would override --record-mode)."""
+    return {
+        "match_on": list(MATCH_ON),
+        "decode_compressed_response": True,
+        "ignore_localhost": True,  # the OBO endpoint: a token exchange is never recorded
+        "allow_playback_repeats": False,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(pytestconfig: pytest.Config) -> str:
+    """One folder for every cassette, one file per test: ``--cassette-dir``, else
+    ``$OBO_CASSETTE_DIR``, else ``<rootdir>/cassettes``."""
+    return str(cassette_dir(pytestconfig))
+
+
+@pytest.fixture
+def default_cassette_name(request: pytest.FixtureRequest) -> str:
+    """``<test module>.<test name>``: named from the test id, unique across modules (the plugin
+    refuses, at collection, two tests that would share one)."""
+    return cassette_name(request.node)
+
+
+@pytest.fixture(autouse=True)
+def replay_skipped_sleeps(
+    pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[list[float]]:
+    """In replay, the Azure SDKs' retry back-off and ``Retry-After`` waits are skipped (a recorded
+    response arrives at once anyway); this is the list of the waits skipped during the test.
+    Outside replay nothing is skipped and the list stays empty."""
+    skipped: list[float] = []
+    if azure_mode(pytestconfig) == "replay":
+        from azure.core.pipeline.transport import (
+            AsyncHttpTransport,
+            AsyncioRequestsTransport,
+            HttpTransport,
+        )
+
+        def skip(self: Any, duration: float) -> None:
+            skipped.append(duration)
+
+        async def skip_async(self: Any, duration: float) -> None:
+            skipped.append(duration)
+
+        # On the base classes: every transport that does not override sleep inherits the skip,
+        # including wrappers such as azure-storage's TransportWrapper.
+        monkeypatch.setattr(HttpTransport, "sleep", skip)
+        monkeypatch.setattr(AsyncHttpTransport, "sleep", skip_async)
+        monkeypatch.setattr(AsyncioRequestsTransport, "sleep", skip_async)
+    yield skipped
+
+
+@pytest.fixture(autouse=True)
+def _replay_rules(
+    request: pytest.FixtureRequest, pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """In replay: the Key Vault challenge cache starts empty, every recorded interaction is
+    played and a missing cassette is an error."""
+    from azure.keyvault.secrets._shared import http_challenge_cache
+
+    # Key Vault caches the 401 challenge per host for the whole process: without this, whether a
+    # test sees the challenge would depend on the tests before it.
+    http_challenge_cache.clear()
+    replay = azure_mode(pytestconfig) == "replay"
+    uses_cassette = request.node.get_closest_marker("vcr") is not None
+    if uses_cassette:
+        _upload_files_one_at_a_time(monkeypatch)
+    if replay and uses_cassette:
+        path = _cassette_path(request)
+        if not path.is_file():
+            pytest.fail(
+                f"cassette {path} does not exist; record it with:\n  "
+                f"{rerecord_command(request.node.nodeid)}",
+                pytrace=False,
+            )
+    yield
+    http_challenge_cache.clear()
+    if replay and uses_cassette and request.node.get_closest_marker("allow_unplayed") is None:
+        cassette = request.getfixturevalue("vcr")
+        if cassette is not None and not cassette.all_played:
+            unplayed = len(cassette) - len(cassette.play_counts)
+            pytest.fail(
+                f"{unplayed} recorded interaction(s) in {cassette._path} were not played: the code "
+                "made fewer requests than when it was recorded. Record again with:\n  "
+                f"{rerecord_command(request.node.nodeid)}\nor mark the test "
+                "@pytest.mark.allow_unplayed if that is expected.",
+                pytrace=False,
+            )
+
+
+def _upload_files_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """azure-ai-ml uploads a code folder's files from a thread pool. vcrpy 9 loses interactions
+    recorded concurrently (measured: 1 of 4 parallel requests kept), so while a cassette is in use
+    the pool gets one worker: the same requests, in a stable order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from azure.ai.ml._utils import _asset_utils
+
+    def one_worker(*args: Any, **kwargs: Any) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1)
+
+    monkeypatch.setattr(_asset_utils, "ThreadPoolExecutor", one_worker)

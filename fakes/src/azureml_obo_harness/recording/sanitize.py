@@ -1,0 +1,300 @@
+"""Sanitizing: every real value in an interaction becomes one fixed fake value, before any write.
+
+The sanitizer works on vcrpy's serialized form of an interaction (``{"request": {...}, "response":
+{...}}``). It maps each real value to a fake one and keeps the map for the whole cassette, so the
+same real subscription, GUID or storage account becomes the same fake everywhere it appears, and a
+sanitized cassette replays against the fakes (``azureml_obo_harness.values``) unchanged.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from azureml_obo_harness import values
+from azureml_obo_harness.scan import (
+    ACCOUNT_KEY,
+    BEARER,
+    FAKE_GUID_PREFIX,
+    GUID_PATTERN,
+    JWT,
+    SANITIZED,
+    SAS_SIG,
+)
+from azureml_obo_harness.tokens import is_fake_token
+
+Interaction = dict[str, Any]
+Rule = Callable[[Interaction], None]
+"""An extra sanitizing rule: mutates one serialized interaction in place."""
+
+SECRET_HEADERS = {"authorization", "x-azureml-token", "obo-access-token", "x-ms-proxy-host"}
+DROPPED_HEADERS = {"cookie", "set-cookie"}
+SAS_PARAMETERS = ("sig", "skoid", "sktid", "skt", "ske", "st", "se", "sks", "skv", "sip")
+TOKEN_KEYS = {"access_token", "token", "refresh_token", "id_token", "oboToken", "sasToken", "key"}
+USER_KEYS = {"createdBy", "lastModifiedBy", "userName", "upn", "unique_name", "name_of_user"}
+URI_SECRET_KEYS = {"sasUri", "connectionString"}
+FAKE_IP = "192.0.2.1"  # TEST-NET-1, reserved for documentation
+
+_GUID = re.compile(rf"(?<![0-9a-fA-F]){GUID_PATTERN}(?![0-9a-fA-F])")
+# A whole PEM block (its lines may be joined by escaped newlines inside JSON), or a lone header.
+_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----.*?(?:-----END \1-----|$)", re.S)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_VAULT_HOST = re.compile(r"\b([a-zA-Z0-9-]{3,24})\.vault\.azure\.(?:net|cn)\b")
+_BLOB_HOST = re.compile(r"\b([a-z0-9]{3,24})\.blob\.core\.windows\.net\b")
+_JSON_TYPES = ("json", "javascript")
+# Where a real identity or name sits in Azure's URLs and headers, and the fake it becomes.
+_CONTEXTUAL = (
+    (re.compile(rf"/subscriptions/({GUID_PATTERN})", re.I), values.SUBSCRIPTION_ID),
+    # Only inside resource ids: "Microsoft.MachineLearningServices/workspaces/codes/versions" is
+    # a resource type, and "codes" is no workspace.
+    (
+        re.compile(rf"/subscriptions/{GUID_PATTERN}/resourceGroups/([^/?&#\"'\s]+)", re.I),
+        values.RESOURCE_GROUP,
+    ),
+    (
+        re.compile(
+            r"(?:/providers/Microsoft\.MachineLearningServices|/resourceGroups/[^/?&#\"'\s]+)"
+            r"/workspaces/([^/?&#\"'\s]+)",
+            re.I,
+        ),
+        values.WORKSPACE_NAME,
+    ),
+    (re.compile(rf"login\.microsoftonline\.com/({GUID_PATTERN})", re.I), values.TENANT_ID),
+    (re.compile(rf"sts\.windows\.net/({GUID_PATTERN})", re.I), values.TENANT_ID),
+    (re.compile(rf"tenantId=({GUID_PATTERN})", re.I), values.TENANT_ID),
+    (re.compile(rf"[?&]tid=({GUID_PATTERN})", re.I), values.TENANT_ID),
+    (re.compile(rf"objectId=({GUID_PATTERN})", re.I), values.USER_OBJECT_ID),
+    (re.compile(rf"oid=({GUID_PATTERN})", re.I), values.USER_OBJECT_ID),
+)
+
+
+class Sanitizer:
+    """Replaces real values with fakes across a cassette; remembers what it replaced.
+
+    ``known`` maps real values the run knows up front (subscription, resource group, workspace,
+    vault URL...) to their fakes; ``extra_rules`` run after the built-in ones on every interaction.
+    ``real_values`` is everything replaced so far: the scan searches the written text for each.
+    ``blob_content`` replaces the content of every downloaded blob (live: the user's data); None
+    keeps it as served (against the fake Azure, where it is fake already).
+    """
+
+    def __init__(
+        self,
+        *,
+        known: Mapping[str, str] | None = None,
+        extra_rules: Iterable[Rule] = (),
+        blob_content: bytes | None = None,
+    ) -> None:
+        self._map: dict[str, str] = {}
+        self._guids = 0
+        self.extra_rules = list(extra_rules)
+        self.blob_content = blob_content
+        for real, fake in (known or {}).items():
+            self.remember(real, fake)
+
+    @property
+    def real_values(self) -> list[str]:
+        """Every real value this sanitizer has replaced."""
+        return list(self._map)
+
+    def remember(self, real: str, fake: str) -> None:
+        """Replace ``real`` with ``fake`` from now on (ignored when they are equal or ``real`` empty)."""
+        if real and real != fake and real not in self._map:
+            self._map[real] = fake
+
+    def remember_secret(self, real: str) -> None:
+        """Replace ``real`` (a token, a key) with ``sanitized`` wherever it appears."""
+        self.remember(real, SANITIZED)
+
+    # -- values -----------------------------------------------------------------------------
+    def _fake_guid(self, match: re.Match[str]) -> str:
+        real = match.group(0)
+        if real.lower().startswith(FAKE_GUID_PREFIX):
+            return real
+        for candidate in (real, real.lower()):
+            if candidate in self._map:
+                return self._map[candidate]
+        self._guids += 1
+        fake = f"{FAKE_GUID_PREFIX}{0x100 + self._guids:012x}"
+        self._map[real.lower()] = fake
+        return fake
+
+    def _secret(self, real: str) -> str:
+        self.remember_secret(real)
+        return SANITIZED
+
+    def _scrub_secret_shapes(self, text: str) -> str:
+        """Whatever looks like a credential, wherever it is: what the leak scan looks for."""
+        text = JWT.sub(lambda m: m[0] if is_fake_token(m[0]) else self._secret(m[0]), text)
+
+        def group(match: re.Match[str]) -> str:
+            value = match.group(1)
+            if value is None or value == SANITIZED or is_fake_token(value):
+                return match.group(0)
+            return match.group(0).replace(value, self._secret(value))
+
+        for pattern in (BEARER, SAS_SIG):
+            text = pattern.sub(group, text)
+        text = ACCOUNT_KEY.sub(
+            lambda m: group(m) if m.group(1) is not None else self._secret(m[0]), text
+        )
+        return _PEM_BLOCK.sub(lambda m: f"<{m.group(1).lower()} sanitized>", text)
+
+    def text(self, text: str) -> str:
+        """Sanitize free text: credential shapes, known values, GUIDs, e-mail addresses, vault
+        and storage hosts."""
+        text = self._scrub_secret_shapes(text)
+        for match in _VAULT_HOST.finditer(text):
+            if match.group(1).lower() != values.VAULT_NAME:
+                self.remember(match.group(1), values.VAULT_NAME)
+        for match in _BLOB_HOST.finditer(text):
+            if match.group(1) not in (values.STORAGE_ACCOUNT, "azuremlexamples"):
+                self.remember(match.group(1), values.STORAGE_ACCOUNT)
+        for pattern, fake in _CONTEXTUAL:
+            for match in pattern.finditer(text):
+                real = match.group(1)
+                if real.lower() != fake.lower():
+                    self.remember(real, fake)
+                    self.remember(real.lower(), fake)
+        for real in sorted(self._map, key=len, reverse=True):
+            if real in text:
+                text = text.replace(real, self._map[real])
+        text = _GUID.sub(self._fake_guid, text)
+        return _EMAIL.sub(
+            lambda m: m.group(0) if m.group(0).endswith(".invalid") else values.DEFAULT_USER.upn,
+            text,
+        )
+
+    def _json(self, data: Any, *, key: str | None = None, secret_value: bool = False) -> Any:
+        if isinstance(data, dict):
+            return {k: self._json(v, key=k, secret_value=secret_value) for k, v in data.items()}
+        if isinstance(data, list):
+            return [self._json(item, key=key, secret_value=secret_value) for item in data]
+        if not isinstance(data, str):
+            return data
+        if key in TOKEN_KEYS and data and not is_fake_token(data):
+            self.remember(data, SANITIZED)
+            return SANITIZED
+        if key == "value" and secret_value:
+            self.remember(data, values.SECRET_VALUE)
+            return values.SECRET_VALUE
+        if key in USER_KEYS and data and not data.endswith(".invalid"):
+            self.remember(data, values.DEFAULT_USER.name)
+            return values.DEFAULT_USER.name
+        if key in URI_SECRET_KEYS:
+            return self.uri(data)
+        return self.text(data)
+
+    def uri(self, uri: str) -> str:
+        """Sanitize a URL: SAS parameters become ``sanitized``, then the text rules apply."""
+        for parameter in SAS_PARAMETERS:
+            uri = re.sub(rf"([?&]{parameter}=)[^&#\"'\s]*", rf"\g<1>{SANITIZED}", uri)
+        return self.text(uri)
+
+    # -- interactions -------------------------------------------------------------------------
+    def _headers(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
+        cleaned: dict[str, list[str]] = {}
+        for name, header_values in headers.items():
+            lowered = name.lower()
+            if lowered in DROPPED_HEADERS:
+                continue
+            if lowered in SECRET_HEADERS:
+                scheme = "Bearer " if lowered == "authorization" else ""
+                cleaned[name] = [f"{scheme}{SANITIZED}" for _ in header_values]
+                continue
+            if lowered == "user-agent":
+                cleaned[name] = ["sanitized-user-agent"]
+                continue
+            if lowered in ("location", "azure-asyncoperation", "content-location"):
+                cleaned[name] = [self.uri(v) for v in header_values]
+            else:
+                cleaned[name] = [self.text(_IPV4.sub(FAKE_IP, v)) for v in header_values]
+        return cleaned
+
+    def _body(self, body: Any, *, content_type: str, secret_value: bool) -> Any:
+        raw: bytes | str | None = body
+        if raw is None or raw in (b"", ""):
+            return body
+        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        if any(kind in content_type for kind in _JSON_TYPES) or text.lstrip().startswith(
+            ("{", "[")
+        ):
+            try:
+                data = json.loads(text)
+            except ValueError:
+                pass
+            else:
+                return json.dumps(self._json(data, secret_value=secret_value))
+        if "xml" in content_type or text.lstrip().startswith("<"):
+            return self.uri(text)
+        # Anything else (uploaded files, octet streams) is the user's content: keep only a digest.
+        digest = hashlib.sha256(raw if isinstance(raw, bytes) else raw.encode()).hexdigest()
+        return f"<{len(raw)} bytes, sha256 {digest[:16]}, content sanitized>"
+
+    def interaction(self, interaction: Interaction) -> Interaction:
+        """Sanitize one serialized interaction in place and return it."""
+        request, response = interaction["request"], interaction["response"]
+        request["uri"] = self.uri(request["uri"])
+        is_secret = "/secrets/" in request["uri"] and ".vault." in request["uri"]
+        request["headers"] = self._headers(request.get("headers", {}))
+        request_type = _content_type(request["headers"])
+        request["body"] = self._body(
+            request.get("body"), content_type=request_type, secret_value=is_secret
+        )
+        response["headers"] = self._headers(response.get("headers", {}))
+        body = response.get("body", {})
+        if _is_blob_download(request, response):
+            self._blob_download(response)
+        else:
+            body["string"] = self._body(
+                body.get("string"),
+                content_type=_content_type(response["headers"]),
+                secret_value=is_secret,
+            )
+        for rule in self.extra_rules:
+            rule(interaction)
+        return interaction
+
+    def _blob_download(self, response: dict[str, Any]) -> None:
+        """A downloaded blob's content becomes ``blob_content``, with the headers that describe it
+        (length, range, MD5) made to agree, so the storage SDK replays it without asking again."""
+        if self.blob_content is None:
+            return
+        content, size = self.blob_content, len(self.blob_content)
+        headers = response["headers"]
+        for name in list(headers):
+            lowered = name.lower()
+            if lowered == "content-length":
+                headers[name] = [str(size)]
+            elif lowered == "content-range":
+                headers[name] = [f"bytes 0-{size - 1}/{size}"]
+            elif lowered in ("content-md5", "x-ms-blob-content-md5"):
+                headers[name] = [base64.b64encode(hashlib.md5(content).digest()).decode()]
+            elif lowered == "x-ms-content-crc64":
+                del headers[name]
+        response["body"]["string"] = content.decode("utf-8", errors="replace")
+
+
+def _is_blob_download(request: Mapping[str, Any], response: Mapping[str, Any]) -> bool:
+    """A blob's content in the response: a successful GET of a blob (not a listing, not XML)."""
+    uri = str(request.get("uri", ""))
+    status = response.get("status", {}).get("code")
+    return (
+        request.get("method") == "GET"
+        and _BLOB_HOST.search(uri.split("?", 1)[0]) is not None
+        and "comp=" not in uri
+        and status in (200, 206)
+        and "xml" not in _content_type(response.get("headers", {}))
+    )
+
+
+def _content_type(headers: Mapping[str, list[str]]) -> str:
+    for name, header_values in headers.items():
+        if name.lower() == "content-type" and header_values:
+            return header_values[0].lower()
+    return ""
