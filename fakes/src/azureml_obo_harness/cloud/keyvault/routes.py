@@ -1,12 +1,17 @@
 """The Key Vault secrets HTTP layer: routes on ``{vault}.vault.azure.net`` over :class:`KeyVaultBackend`.
 
-Authentication is the service's: a request without a bearer token gets the 401 challenge whose
+Every secrets operation of the REST spec is served (see :data:`REST_OPERATIONS`). Authentication
+is the service's: a request without a bearer token gets the 401 challenge whose
 ``WWW-Authenticate`` header the SDK's ``ChallengeAuthPolicy`` needs; a token for another audience
-is a 401 as well; the caller is the token's ``oid``.
+is a 401 as well; the caller is the token's ``oid``. Then the api-version is checked against
+:data:`~azureml_obo_harness.cloud.api_versions.keyvault.ACCEPTED`. Handlers only translate HTTP
+to backend calls; the rules live in :mod:`.models`, the JSON shapes in :mod:`.bundles`.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +19,7 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from azureml_obo_harness.cloud.api_versions import keyvault as api_versions
 from azureml_obo_harness.cloud.http import (
     ServiceError,
     bearer_token,
@@ -22,22 +28,40 @@ from azureml_obo_harness.cloud.http import (
     new_request_id,
     token_claims,
 )
-from azureml_obo_harness.cloud.keyvault.models import KeyVaultBackend, SecretVersion, Vault
+from azureml_obo_harness.cloud.keyvault import bundles, paging
+from azureml_obo_harness.cloud.keyvault.errors import bad_parameter
+from azureml_obo_harness.cloud.keyvault.models import KeyVaultBackend, SecretUpdate, Vault
 from azureml_obo_harness.cloud.service import FakeService, Handler
 
 VAULT_HOST = "<vault>.vault.azure.net"
 VAULT_HOST_PATTERN = re.compile(r"^(?P<vault>[0-9a-zA-Z-]+)\.vault\.azure\.net$", re.IGNORECASE)
 VAULT_RESOURCE = "https://vault.azure.net"
-SUPPORTED_API_VERSIONS = frozenset(
-    {"7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01"}
-)
-LATEST_API_VERSION = "2026-04-01"
+SUPPORTED_API_VERSIONS = api_versions.ACCEPTED
+LATEST_API_VERSION = api_versions.LATEST_STABLE
 SECRET_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
 SERVICE_VERSION = "1.9.3070.1"
 
+REST_OPERATIONS: dict[str, str] = {
+    "keyvault/set_secret": "SetSecret",
+    "keyvault/get_secret": "GetSecret",
+    "keyvault/get_secret_version": "GetSecret",
+    "keyvault/update_secret": "UpdateSecret",
+    "keyvault/delete_secret": "DeleteSecret",
+    "keyvault/list_secrets": "GetSecrets",
+    "keyvault/list_secret_versions": "GetSecretVersions",
+    "keyvault/get_deleted_secret": "GetDeletedSecret",
+    "keyvault/list_deleted_secrets": "GetDeletedSecrets",
+    "keyvault/recover_deleted_secret": "RecoverDeletedSecret",
+    "keyvault/purge_deleted_secret": "PurgeDeletedSecret",
+    "keyvault/backup_secret": "BackupSecret",
+    "keyvault/restore_secret": "RestoreSecret",
+}
+"""Each route's operation -> the REST spec's ``operationId`` (Security.KeyVault.Secrets)."""
+
 
 class KeyVaultService(FakeService):
-    """Secrets: set, get (latest or by version), list, list versions, delete."""
+    """Secrets: the whole data plane (set, get, update, list, delete, recover, purge, backup,
+    restore), each operation checking its own access-policy permission."""
 
     name = "keyvault"
 
@@ -50,24 +74,41 @@ class KeyVaultService(FakeService):
 
         return [
             rule("/secrets", "list_secrets", "GET"),
+            rule("/secrets/restore", "restore_secret", "POST"),
             rule("/secrets/<name>", "set_secret", "PUT"),
             rule("/secrets/<name>", "get_secret", "GET"),
+            # The SDK PATCHes "/secrets/{name}/" (no version) to update the latest version.
+            rule("/secrets/<name>", "update_secret", "PATCH"),
             rule("/secrets/<name>", "delete_secret", "DELETE"),
             rule("/secrets/<name>/versions", "list_secret_versions", "GET"),
+            rule("/secrets/<name>/backup", "backup_secret", "POST"),
             rule("/secrets/<name>/<version>", "get_secret_version", "GET"),
+            rule("/secrets/<name>/<version>", "update_secret", "PATCH"),
+            rule("/deletedsecrets", "list_deleted_secrets", "GET"),
             rule("/deletedsecrets/<name>", "get_deleted_secret", "GET"),
+            rule("/deletedsecrets/<name>", "purge_deleted_secret", "DELETE"),
+            rule("/deletedsecrets/<name>/recover", "recover_deleted_secret", "POST"),
         ]
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
             "keyvault/list_secrets": self.list_secrets,
+            "keyvault/restore_secret": self.restore_secret,
             "keyvault/set_secret": self.set_secret,
             "keyvault/get_secret": self.get_secret,
             "keyvault/get_secret_version": self.get_secret,
+            "keyvault/update_secret": self.update_secret,
             "keyvault/delete_secret": self.delete_secret,
             "keyvault/list_secret_versions": self.list_secret_versions,
+            "keyvault/backup_secret": self.backup_secret,
+            "keyvault/list_deleted_secrets": self.list_deleted_secrets,
             "keyvault/get_deleted_secret": self.get_deleted_secret,
+            "keyvault/purge_deleted_secret": self.purge_deleted_secret,
+            "keyvault/recover_deleted_secret": self.recover_deleted_secret,
         }
+
+    def rest_operations(self) -> Mapping[str, str]:
+        return dict(REST_OPERATIONS)
 
     def knows_host(self, host: str) -> bool:
         match = VAULT_HOST_PATTERN.match(host)
@@ -81,60 +122,137 @@ class KeyVaultService(FakeService):
         self._decorate(response, request)
         return response
 
-    # -- handlers --------------------------------------------------------------------------------
+    # -- secrets ---------------------------------------------------------------------------------
 
     def set_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
         name = _secret_name(args["name"])
-        try:
-            body = json_body(request)
-        except ValueError as error:
-            raise bad_parameter(str(error)) from None
-        if not isinstance(body, dict) or not isinstance(body.get("value"), str):
+        body = _json_object(request)
+        if not isinstance(body.get("value"), str):
             raise bad_parameter("The request body must be a JSON object with a string 'value'.")
-        attributes = body.get("attributes") or {}
-        tags = body.get("tags") or {}
+        attributes = _attributes_of(body)
+        enabled = attributes.get("enabled")
         version = self.backend.set_secret(
             vault.name,
             name,
             body["value"],
             caller=caller,
-            content_type=body.get("contentType"),
-            tags=tags if isinstance(tags, dict) else {},
-            enabled=bool(attributes.get("enabled", True)) if isinstance(attributes, dict) else True,
+            content_type=_optional_string(body, "contentType"),
+            tags=_tags_of(body) or {},
+            enabled=True if enabled is None else bool(enabled),
+            not_before=_optional_time(attributes, "nbf"),
+            expires=_optional_time(attributes, "exp"),
         )
-        return self._ok(request, secret_bundle(vault, version))
+        return self._ok(request, bundles.secret_bundle(vault, version))
 
     def get_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
         name = _secret_name(args["name"])
         version = self.backend.get_secret(vault.name, name, args.get("version"), caller=caller)
-        return self._ok(request, secret_bundle(vault, version))
+        return self._ok(request, bundles.secret_bundle(vault, version))
 
-    def list_secret_versions(self, request: Request, args: Mapping[str, Any]) -> Response:
+    def update_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
         name = _secret_name(args["name"])
-        versions = self.backend.list_versions(vault.name, name, caller=caller)
-        items = [secret_item(vault, version, with_version=True) for version in versions]
-        return self._ok(request, {"value": items, "nextLink": None})
-
-    def list_secrets(self, request: Request, args: Mapping[str, Any]) -> Response:
-        vault, caller = self._authenticate(request, args)
-        latest = self.backend.list_secrets(vault.name, caller=caller)
-        items = [secret_item(vault, version, with_version=False) for version in latest]
-        return self._ok(request, {"value": items, "nextLink": None})
+        body = _json_object(request)
+        attributes = _attributes_of(body)
+        fields = {
+            field
+            for field, present in (
+                ("content_type", "contentType" in body),
+                ("tags", "tags" in body),
+                ("enabled", "enabled" in attributes),
+                ("not_before", "nbf" in attributes),
+                ("expires", "exp" in attributes),
+            )
+            if present
+        }
+        enabled = attributes.get("enabled")
+        update = SecretUpdate(
+            enabled=None if enabled is None else bool(enabled),
+            content_type=_optional_string(body, "contentType"),
+            tags=_tags_of(body),
+            not_before=_optional_time(attributes, "nbf"),
+            expires=_optional_time(attributes, "exp"),
+            fields=frozenset(fields),
+        )
+        version = self.backend.update_secret(
+            vault.name, name, args.get("version") or None, update, caller=caller
+        )
+        return self._ok(request, bundles.secret_bundle(vault, version, with_value=False))
 
     def delete_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
         name = _secret_name(args["name"])
-        version = self.backend.delete_secret(vault.name, name, caller=caller)
-        return self._ok(request, deleted_secret_bundle(vault, version))
+        deleted = self.backend.delete_secret(vault.name, name, caller=caller)
+        return self._ok(request, bundles.deleted_secret_bundle(vault, deleted))
+
+    def list_secrets(self, request: Request, args: Mapping[str, Any]) -> Response:
+        vault, caller = self._authenticate(request, args)
+        wanted = paging.page_request(request.args)
+        latest = self.backend.list_secrets(vault.name, caller=caller)
+        items = [bundles.secret_item(vault, version, with_version=False) for version in latest]
+        return self._page(request, vault, items, wanted)
+
+    def list_secret_versions(self, request: Request, args: Mapping[str, Any]) -> Response:
+        vault, caller = self._authenticate(request, args)
+        name = _secret_name(args["name"])
+        wanted = paging.page_request(request.args)
+        versions = self.backend.list_versions(vault.name, name, caller=caller)
+        items = [bundles.secret_item(vault, version, with_version=True) for version in versions]
+        return self._page(request, vault, items, wanted)
+
+    # -- soft-deleted secrets --------------------------------------------------------------------
 
     def get_deleted_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
         name = _secret_name(args["name"])
-        version = self.backend.get_deleted_secret(vault.name, name, caller=caller)
-        return self._ok(request, deleted_secret_bundle(vault, version))
+        deleted = self.backend.get_deleted_secret(vault.name, name, caller=caller)
+        return self._ok(request, bundles.deleted_secret_bundle(vault, deleted))
+
+    def list_deleted_secrets(self, request: Request, args: Mapping[str, Any]) -> Response:
+        vault, caller = self._authenticate(request, args)
+        wanted = paging.page_request(request.args)
+        deleted = self.backend.list_deleted_secrets(vault.name, caller=caller)
+        items = [bundles.deleted_secret_item(vault, secret) for secret in deleted]
+        return self._page(request, vault, items, wanted)
+
+    def recover_deleted_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
+        vault, caller = self._authenticate(request, args)
+        name = _secret_name(args["name"])
+        version = self.backend.recover_deleted_secret(vault.name, name, caller=caller)
+        return self._ok(request, bundles.secret_bundle(vault, version, with_value=False))
+
+    def purge_deleted_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
+        vault, caller = self._authenticate(request, args)
+        name = _secret_name(args["name"])
+        self.backend.purge_deleted_secret(vault.name, name, caller=caller)
+        response = Response(status=204)
+        self._decorate(response, request)
+        return response
+
+    # -- backup and restore ----------------------------------------------------------------------
+
+    def backup_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
+        vault, caller = self._authenticate(request, args)
+        name = _secret_name(args["name"])
+        blob = self.backend.backup_secret(vault.name, name, caller=caller)
+        # base64url without padding, as the service sends BackupSecretResult.value
+        encoded = base64.urlsafe_b64encode(blob).decode().rstrip("=")
+        return self._ok(request, {"value": encoded})
+
+    def restore_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
+        vault, caller = self._authenticate(request, args)
+        body = _json_object(request)
+        encoded = body.get("value")
+        if not isinstance(encoded, str) or not encoded:
+            raise bad_parameter("The request body must be a JSON object with the backup 'value'.")
+        try:
+            blob = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            raise bad_parameter("The backup 'value' is not base64url.") from None
+        version = self.backend.restore_secret(vault.name, blob, caller=caller)
+        return self._ok(request, bundles.secret_bundle(vault, version, with_value=False))
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -162,6 +280,23 @@ class KeyVaultService(FakeService):
             )
         return vault, str(claims.get("oid", ""))
 
+    def _page(
+        self,
+        request: Request,
+        vault: Vault,
+        items: list[dict[str, Any]],
+        wanted: paging.PageRequest,
+    ) -> Response:
+        chunk, following = paging.page(items, wanted)
+        link = paging.next_link(
+            vault.url,
+            request.path.rstrip("/"),
+            api_version=request.args["api-version"],
+            offset=following,
+            request=wanted,
+        )
+        return self._ok(request, {"value": chunk, "nextLink": link})
+
     def _ok(self, request: Request, body: Any) -> Response:
         response = json_response(body)
         self._decorate(response, request)
@@ -183,6 +318,50 @@ def _secret_name(name: str) -> str:
     return name
 
 
+def _json_object(request: Request) -> dict[str, Any]:
+    try:
+        body = json_body(request)
+    except ValueError as error:
+        raise bad_parameter(str(error)) from None
+    if not isinstance(body, dict):
+        raise bad_parameter("The request body must be a JSON object.")
+    return body
+
+
+def _attributes_of(body: Mapping[str, Any]) -> dict[str, Any]:
+    attributes = body.get("attributes")
+    if attributes is None:
+        return {}
+    if not isinstance(attributes, dict):
+        raise bad_parameter("'attributes' must be a JSON object.")
+    return attributes
+
+
+def _tags_of(body: Mapping[str, Any]) -> dict[str, str] | None:
+    tags = body.get("tags")
+    if tags is None:
+        return None
+    if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
+        raise bad_parameter("'tags' must be a JSON object of strings.")
+    return dict(tags)
+
+
+def _optional_string(body: Mapping[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise bad_parameter(f"'{key}' must be a string.")
+
+
+def _optional_time(attributes: Mapping[str, Any], key: str) -> int | None:
+    value = attributes.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise bad_parameter(f"'attributes.{key}' must be a Unix time in seconds.")
+    return int(value)
+
+
 def unauthorized(vault: Vault, message: str) -> ServiceError:
     """The 401 with the Bearer challenge the SDK parses (tenant in ``authorization``)."""
     challenge = (
@@ -192,52 +371,4 @@ def unauthorized(vault: Vault, message: str) -> ServiceError:
     return ServiceError(401, "Unauthorized", message, headers={"WWW-Authenticate": challenge})
 
 
-def bad_parameter(message: str) -> ServiceError:
-    """The service's 400 ``BadParameter``."""
-    return ServiceError(400, "BadParameter", message)
-
-
-def _attributes(version: SecretVersion) -> dict[str, Any]:
-    return {
-        "enabled": version.enabled,
-        "created": version.created,
-        "updated": version.updated,
-        "recoveryLevel": "Recoverable+Purgeable",
-        "recoverableDays": 90,
-    }
-
-
-def secret_bundle(vault: Vault, version: SecretVersion) -> dict[str, Any]:
-    """A ``SecretBundle`` as the service returns it from get/set."""
-    body: dict[str, Any] = {
-        "value": version.value,
-        "id": f"{vault.url}/secrets/{version.name}/{version.version}",
-        "attributes": _attributes(version),
-    }
-    if version.tags:
-        body["tags"] = dict(version.tags)
-    if version.content_type is not None:
-        body["contentType"] = version.content_type
-    return body
-
-
-def deleted_secret_bundle(vault: Vault, version: SecretVersion) -> dict[str, Any]:
-    """A ``DeletedSecretBundle``: the bundle without its value, plus the recovery fields."""
-    bundle = {key: value for key, value in secret_bundle(vault, version).items() if key != "value"}
-    return {
-        "recoveryId": f"{vault.url}/deletedsecrets/{version.name}",
-        "deletedDate": version.updated,
-        "scheduledPurgeDate": version.updated + 90 * 24 * 3600,
-        **bundle,
-    }
-
-
-def secret_item(vault: Vault, version: SecretVersion, *, with_version: bool) -> dict[str, Any]:
-    """A ``SecretItem`` of a list response (no value)."""
-    path = f"{version.name}/{version.version}" if with_version else version.name
-    body: dict[str, Any] = {"id": f"{vault.url}/secrets/{path}", "attributes": _attributes(version)}
-    if version.tags:
-        body["tags"] = dict(version.tags)
-    if version.content_type is not None:
-        body["contentType"] = version.content_type
-    return body
+__all__ = ["REST_OPERATIONS", "KeyVaultService", "bad_parameter", "unauthorized"]
