@@ -2,7 +2,9 @@
 
 It turns a :class:`~werkzeug.wrappers.Request` into a :class:`~werkzeug.wrappers.Response` and
 knows nothing about sockets, so it can also be driven through ``werkzeug.test.Client`` (it is a
-WSGI application too). A request no rule matches gets a 501 that names the method, host and path.
+WSGI application too). A request no rule matches gets a 501 that names the method, host, path and
+query (and the operation, when its service recognised it); a request to a host no service answers
+gets a 501 ``HostNotServedByFakeAzure`` that says how to serve or bypass the host.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from werkzeug.wrappers import Request, Response
 
 from azureml_obo_harness.cloud.faults import Fault, FaultPlan
 from azureml_obo_harness.cloud.http import (
+    UNSERVED_HOST_CODE,
     ConnectionResetFault,
     ServiceError,
+    host_not_served,
     json_response,
+    new_request_id,
     not_implemented,
 )
 from azureml_obo_harness.cloud.service import FakeService
@@ -37,8 +42,13 @@ class RecordedRequest:
     path: str
     query: str
     operation: str
+    """The fake's operation name (``keyvault/get_secret``); ``unrouted`` if no rule matched,
+    ``unserved`` for a host no service answers."""
     status: int
     """The response status; 0 if the connection was reset instead."""
+    rest_operation: str | None = None
+    """The REST spec's ``operationId`` of :attr:`operation` (``GetSecret``), when its service
+    names it in :meth:`~azureml_obo_harness.cloud.service.FakeService.rest_operations`."""
 
 
 class Dispatcher:
@@ -55,6 +65,11 @@ class Dispatcher:
             for operation, handler in service.handlers().items()
         }
         self.url_map = Map(rules, host_matching=True, strict_slashes=False, merge_slashes=False)
+        self._rest_operations = {
+            operation: rest
+            for service in self.services.values()
+            for operation, rest in service.rest_operations().items()
+        }
         self._log: list[RecordedRequest] = []
         self._lock = threading.Lock()
 
@@ -75,8 +90,14 @@ class Dispatcher:
             self._log.clear()
 
     def knows_host(self, host: str) -> bool:
-        """True if some service answers ``host`` over TLS (the proxy refuses other CONNECTs)."""
+        """True if some service answers ``host`` over TLS (the proxy answers other tunnels with
+        the unserved-host error, under a certificate issued for that host)."""
         return any(service.knows_host(host) for service in self.services.values())
+
+    def served_hosts(self) -> list[str]:
+        """The host patterns the services route (``<vault>.vault.azure.net``...), for messages."""
+        hosts = {str(rule.host) for rule in self.url_map.iter_rules() if rule.host}
+        return sorted(host for host in hosts if not _is_loopback(host.partition(":")[0]))
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         """WSGI entry point, for ``werkzeug.test.Client`` and other WSGI servers."""
@@ -105,13 +126,28 @@ class Dispatcher:
 
     def _record(self, request: Request, host: str, operation: str, status: int) -> None:
         query = request.query_string.decode()
-        record = RecordedRequest(request.method, host, request.path, query, operation, status)
+        record = RecordedRequest(
+            request.method,
+            host,
+            request.path,
+            query,
+            operation,
+            status,
+            rest_operation=self._rest_operations.get(operation),
+        )
         with self._lock:
             self._log.append(record)
 
     def _route(self, request: Request, host: str, routed: list[str]) -> Response:
-        adapter = self.url_map.bind(host, url_scheme=request.scheme)
         service = self._service_for_host(host)
+        if service is None and not _is_loopback(host.partition(":")[0]):
+            # No service answers this host (over a tunnel or as a plain proxied request): say so
+            # at once, in a status no SDK retries, instead of a neighbouring service's 404.
+            routed[0] = "unserved"
+            return _unserved_response(
+                host_not_served(request, host=host, served=self.served_hosts())
+            )
+        adapter = self.url_map.bind(host, url_scheme=request.scheme)
         try:
             endpoint, args = adapter.match(request.path, method=request.method)
         except HTTPException:
@@ -122,11 +158,11 @@ class Dispatcher:
         routed[0] = operation
         handler = self._handlers.get(operation)
         if handler is None:
-            error = not_implemented(request, service=service.name)
-            return service.render_error(error, request)
-        if request.scheme == "https" and not service.knows_host(host):
-            error = ServiceError(
-                404, "HostNotFound", f"No fake {service.name} resource answers {host}."
+            error = not_implemented(
+                request,
+                service=service.name,
+                operation=operation,
+                rest_operation=self._rest_operations.get(operation),
             )
             return service.render_error(error, request)
         fault = self.faults.take(operation)
@@ -186,3 +222,16 @@ def _phrase(status: int) -> str:
 
 def _name(service: FakeService | None) -> str:
     return service.name if service else "no service for this host"
+
+
+def _is_loopback(host: str) -> bool:
+    """The fake's own address (the OBO endpoint is plain http on it)."""
+    return host.strip("[]") in ("127.0.0.1", "localhost", "::1")
+
+
+def _unserved_response(error: ServiceError) -> Response:
+    """The unserved-host answer: JSON, and the code in ``x-ms-error-code`` too, which the storage
+    SDK reads when the body is not its XML."""
+    body = {"error": {"code": error.code, "message": error.message}}
+    headers = {"x-ms-error-code": UNSERVED_HOST_CODE, "x-ms-request-id": new_request_id()}
+    return json_response(body, status=error.status, headers=headers)

@@ -61,13 +61,74 @@ class ConnectionResetFault(ConnectionResetError):
     """Raised by the dispatcher to make the server drop the connection without a response."""
 
 
-def not_implemented(request: Request, *, service: str) -> ServiceError:
-    """The error for a request the fake has no route for: 501, naming method, host and path."""
+SENSITIVE_QUERY_KEYS = frozenset(
+    {"sig", "skoid", "sktid", "skt", "ske", "sks", "skv", "saoid", "suoid", "code", "token"}
+)
+"""Query keys whose values are credentials (SAS signatures and signed keys): masked in messages."""
+
+
+def describe_query(request: Request) -> str:
+    """The query as ``?a=1&b=2`` with sorted keys and credential values masked; ``""`` if none.
+
+    Blob operations are selected by the query (``comp``, ``restype``), so an error about an
+    unrouted request must show it; a SAS signature must never end up in a test log.
+    """
+    pairs = sorted(request.args.items(multi=True))
+    if not pairs:
+        return ""
+    shown = [
+        f"{key}=***"
+        if key.lower() in SENSITIVE_QUERY_KEYS
+        else (f"{key}={value}" if value else key)
+        for key, value in pairs
+    ]
+    return "?" + "&".join(shown)
+
+
+def not_implemented(
+    request: Request,
+    *,
+    service: str,
+    operation: str | None = None,
+    rest_operation: str | None = None,
+) -> ServiceError:
+    """The 501 for a request the fake does not implement, naming method, host, path and query,
+    and the operation (``blob/get_block_list``) and its REST name (``BlockBlob_GetBlockList``)
+    when the service recognised which one was asked for."""
+    asked = f"{request.method} {request.host}{request.path}{describe_query(request)}"
+    if rest_operation or operation:
+        names = " / ".join(name for name in (rest_operation, operation) if name)
+        what = f"the operation {names} ({asked})"
+    else:
+        what = asked
     return ServiceError(
         501,
         "NotImplementedByFake",
-        f"The fake Azure ({service}) does not implement {request.method} {request.path} "
-        f"on host {request.host}. Add a route to azureml_obo_harness.cloud if the code under test needs it.",
+        f"The fake Azure ({service}) does not implement {what}. Add a route to "
+        "azureml_obo_harness.cloud if the code under test needs it, or serve it yourself with "
+        "FakeAzure(extra_services=[...]) (see azureml_obo_harness.cloud.custom).",
+    )
+
+
+UNSERVED_HOST_CODE = "HostNotServedByFakeAzure"
+
+
+def host_not_served(request: Request, *, host: str, served: list[str]) -> ServiceError:
+    """The error for a request to a host no fake service answers: 501 (which azure-core and the
+    storage SDK do not retry), naming the host, what the fake serves, and how to serve or bypass
+    the host."""
+    bare = host.rpartition(":")[0] if host.count(":") == 1 else host
+    return ServiceError(
+        501,
+        UNSERVED_HOST_CODE,
+        f"The fake Azure does not serve {host} ({request.method} {request.path}"
+        f"{describe_query(request)}). It serves {', '.join(served)} (a <placeholder> stands "
+        "for the vaults and accounts seeded into it). To serve this host: seed "
+        "the resource if it is a vault or storage account (FakeAzure.add_vault(name), "
+        "FakeAzure.add_blob(...)), or add a service for it (FakeAzure(extra_services="
+        "[CustomService(...)]) or the extra_fake_services fixture; see "
+        f"azureml_obo_harness.cloud.custom). To reach the real host instead, add {bare} to "
+        "NO_PROXY.",
     )
 
 

@@ -1,10 +1,12 @@
 """The listening side of the fake Azure: an HTTP(S) proxy on 127.0.0.1 that terminates TLS.
 
-A client configured with ``HTTPS_PROXY=http://127.0.0.1:<port>`` sends ``CONNECT host:443``; if a
-fake service answers that host, the server replies ``200``, wraps the socket in TLS with a
-certificate from the test CA (one certificate whose SANs cover every fake hostname, so nothing is
-generated per request) and serves HTTP/1.1 keep-alive requests on it. Plain-http requests (the
-OBO endpoint) are served directly. Requests and responses are werkzeug objects; the stdlib's
+A client configured with ``HTTPS_PROXY=http://127.0.0.1:<port>`` sends ``CONNECT host:443``; the
+server replies ``200``, wraps the socket in TLS with a certificate from the test CA and serves
+HTTP/1.1 keep-alive requests on it. A host a fake service answers gets the one certificate whose
+SANs cover every fake hostname; any other host gets its own certificate, issued on first use and
+cached, so that the client sees the dispatcher's ``HostNotServedByFakeAzure`` answer (which names
+the host and the fix) rather than a refused tunnel it would retry for a minute. Plain-http
+requests (the OBO endpoint) are served directly. Requests and responses are werkzeug objects; the stdlib's
 ``BaseHTTPRequestHandler`` reads the request line and headers, werkzeug builds the environ.
 """
 
@@ -18,7 +20,7 @@ import struct
 import threading
 import time
 from email.utils import formatdate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Request
@@ -26,6 +28,9 @@ from werkzeug.wrappers import Request
 from azureml_obo_harness.cloud.blob.routes import RAW_HEADERS_KEY
 from azureml_obo_harness.cloud.dispatch import Dispatcher
 from azureml_obo_harness.cloud.http import ConnectionResetFault
+
+if TYPE_CHECKING:
+    import trustme
 
 TLS_HANDSHAKE_TIMEOUT = 10.0
 
@@ -77,13 +82,15 @@ class FakeAzureRequestHandler(WSGIRequestHandler):
     def _open_tunnel(self) -> None:
         host, _, port = self.path.rpartition(":")
         host = host.strip("[]").lower()
-        if port != "443" or not self.server.dispatcher.knows_host(host):
-            known = "management.azure.com, <vault>.vault.azure.net, <account>.blob.core.windows.net"
+        if not host or not port.isdigit():
+            self._refuse(400, f"fake Azure: CONNECT takes host:port, not {self.path!r}.")
+            return
+        context = self.server.tls_context_for(host)
+        if context is None:
             self._refuse(
                 502,
-                f"fake Azure: no fake service answers {self.path}. It serves {known} on port 443, "
-                "for the vaults and storage accounts seeded into it. Seed the resource, or add "
-                "this host to NO_PROXY if it is not meant to be faked.",
+                f"fake Azure: no fake service answers {self.path}. Seed the resource, serve the "
+                "host with FakeAzure(extra_services=[...]), or add it to NO_PROXY.",
             )
             return
         self.send_response_only(200, "Connection Established")
@@ -92,13 +99,13 @@ class FakeAzureRequestHandler(WSGIRequestHandler):
         raw = self.connection
         self.rfile.close()
         raw.settimeout(TLS_HANDSHAKE_TIMEOUT)
-        tls = self.server.tls_context.wrap_socket(raw, server_side=True)
+        tls = context.wrap_socket(raw, server_side=True)
         tls.settimeout(None)
         self.server.retrack(raw, tls)
         self.connection = tls
         self.rfile = tls.makefile("rb", self.rbufsize)  # type: ignore[assignment]
         self.wfile = tls.makefile("wb")
-        self.tunnel_host = host
+        self.tunnel_host = host if port == "443" else f"{host}:{port}"
         self.close_connection = False
 
     def _refuse(self, status: int, message: str) -> None:
@@ -160,14 +167,38 @@ class FakeAzureServer(ThreadedWSGIServer):
     daemon_threads = True  # joined by close(); daemon only so a wedged client cannot block exit
 
     def __init__(
-        self, dispatcher: Dispatcher, tls_context: ssl.SSLContext, *, port: int = 0
+        self,
+        dispatcher: Dispatcher,
+        tls_context: ssl.SSLContext,
+        *,
+        port: int = 0,
+        authority: trustme.CA | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.tls_context = tls_context
+        self.authority = authority
+        self._host_contexts: dict[str, ssl.SSLContext] = {}
+        self._host_contexts_lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         self._handler_threads: set[threading.Thread] = set()
         self._connections_lock = threading.Lock()
         super().__init__("127.0.0.1", port, dispatcher, handler=FakeAzureRequestHandler)
+
+    def tls_context_for(self, host: str) -> ssl.SSLContext | None:
+        """The TLS context for a tunnel to ``host``: the shared one for a served host, else one
+        with a certificate for ``host`` alone from :attr:`authority` (issued once, then cached).
+        None if the host is unserved and there is no authority to issue from."""
+        if self.dispatcher.knows_host(host):
+            return self.tls_context
+        if self.authority is None:
+            return None
+        with self._host_contexts_lock:
+            context = self._host_contexts.get(host)
+            if context is None:
+                context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+                self.authority.issue_cert(host).configure_cert(context)
+                self._host_contexts[host] = context
+            return context
 
     def serve_forever(self, poll_interval: float = 0.05) -> None:
         # werkzeug's serve_forever closes the server when the loop ends; close() owns that here,

@@ -123,7 +123,9 @@ class FakeAzure:
             hostnames = [*TLS_HOSTNAMES]
             hostnames += [h for s in self.extra_services for h in s.tls_hostnames]
             authority.issue_cert(*hostnames).configure_cert(context)
-            self._server = FakeAzureServer(self._dispatcher, context, port=self._requested_port)
+            self._server = FakeAzureServer(
+                self._dispatcher, context, port=self._requested_port, authority=authority
+            )
         except BaseException:
             shutil.rmtree(self._tempdir, ignore_errors=True)
             self._tempdir = None
@@ -243,8 +245,9 @@ class FakeAzure:
     def grant(
         self, object_id: str, permissions: Iterable[str], *, vault: str = values.VAULT_NAME
     ) -> None:
-        """Set the secret permissions (``get``, ``list``, ``set``, ``delete``) of a user on a vault;
-        an empty list takes every permission away."""
+        """Set the secret permissions of a user on a vault (``get``, ``list``, ``set``, ``delete``,
+        ``recover``, ``backup``, ``restore``, ``purge``, or ``all``); an empty list takes every
+        permission away."""
         self.keyvault.grant(vault, object_id, permissions)
 
     def add_blob(

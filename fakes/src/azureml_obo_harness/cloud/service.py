@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.routing import Rule
@@ -19,6 +20,21 @@ from werkzeug.wrappers import Request, Response
 from azureml_obo_harness.cloud.http import ServiceError
 
 Handler = Callable[[Request, Mapping[str, Any]], Response]
+
+
+@dataclass(frozen=True)
+class ServedOperation:
+    """One operation a fake service answers, as the README's table lists it."""
+
+    service: str
+    operation: str
+    """The fake's name, as faults and :attr:`RecordedRequest.operation` use it."""
+    rest_operation: str | None
+    """The REST spec's ``operationId`` (``GetSecret``, ``BlockBlob_GetBlockList``), if known."""
+    method: str
+    host: str
+    path: str
+    """The path template, with the query or headers that select the operation if any."""
 
 
 class FakeService(ABC):
@@ -52,3 +68,42 @@ class FakeService(ABC):
     def operations(self) -> list[str]:
         """Every operation name, for fault injection and error messages."""
         return sorted(self.handlers())
+
+    def rest_operations(self) -> Mapping[str, str]:
+        """Operation name -> the REST spec's ``operationId`` (``keyvault/get_secret`` ->
+        ``GetSecret``), recorded on every request as :attr:`RecordedRequest.rest_operation`.
+
+        List operations the service recognises but does not implement too (an operation
+        :meth:`operation` returns that has no handler): their 501 then names the REST operation.
+        """
+        return {}
+
+    def served_operations(self) -> list[ServedOperation]:
+        """What this service answers, one row per implemented operation and method.
+
+        The default reads :meth:`rules`: a rule whose endpoint has a handler is one row per
+        method. A service whose :meth:`operation` picks among several operations on one rule
+        (Blob's ``comp``/``restype``) overrides this to describe each with its selecting query.
+        """
+        handlers = self.handlers()
+        rest = self.rest_operations()
+        rows = []
+        for rule in self.rules():
+            if rule.endpoint not in handlers:
+                continue
+            methods = set(rule.methods or ())
+            if "GET" in methods:
+                methods.discard("HEAD")  # werkzeug adds HEAD to every GET rule
+            methods.discard("OPTIONS")
+            for method in sorted(methods):
+                rows.append(
+                    ServedOperation(
+                        service=self.name,
+                        operation=str(rule.endpoint),
+                        rest_operation=rest.get(str(rule.endpoint)),
+                        method=method,
+                        host=rule.host or "",
+                        path=rule.rule,
+                    )
+                )
+        return rows
