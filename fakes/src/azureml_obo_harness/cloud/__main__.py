@@ -1,8 +1,9 @@
-"""Command line: ``fake-azure serve`` or ``fake-azure run -- COMMAND ...``.
+"""Command line: ``fake-azure serve``, ``fake-azure run -- COMMAND ...`` or ``fake-azure run-job JOB.yaml``.
 
 ``serve`` starts the seeded fake Azure, prints the ``export`` lines that point a shell at it and
 runs until Ctrl-C or SIGTERM. ``run`` starts it, runs COMMAND with those variables set on top of
-the current environment, stops it and exits with COMMAND's status.
+the current environment, stops it and exits with COMMAND's status. ``run-job`` runs a job YAML as
+AzureML would (:mod:`azureml_obo_harness.jobrun`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
 from azureml_obo_harness.cloud.server import FakeAzure
+from azureml_obo_harness.jobrun.cli import add_run_job_parser, request_from
+from azureml_obo_harness.jobrun.runner import run_job
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--obo-down", action="store_true", help="the OBO endpoint refuses to answer")
     run.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- COMMAND ...")
+    add_run_job_parser(commands)
     return parser
 
 
@@ -131,6 +136,8 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``fake-azure``."""
     arguments = _parser().parse_args(argv)
+    if arguments.command == "run-job":
+        return run_job(request_from(arguments), environ=os.environ, cwd=Path.cwd())
     if arguments.command == "serve":
         return serve(port=arguments.port, spark=arguments.spark)
     return run(
