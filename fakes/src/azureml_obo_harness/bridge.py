@@ -99,8 +99,12 @@ class UserTokenBridge:
             raise RuntimeError("this bridge is already running; stop() it first")
         self._server = ThreadingHTTPServer((LOOPBACK, 0), _handler_for(self))
         self._server.daemon_threads = True
+        # A short poll: stop() waits for it, and a job's end should not wait half a second.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="obo-user-token-bridge", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="obo-user-token-bridge",
+            daemon=True,
         )
         self._thread.start()
         logger.info("user token bridge serving on %s:%d", LOOPBACK, self.port)
