@@ -1,4 +1,5 @@
-"""Fake Azure Blob storage, the upload subset: :mod:`.models` is the state, :mod:`.routes` HTTP."""
+"""Fake Azure Blob storage: :mod:`.models` is the state, :mod:`.operations` the REST operations
+table and dispatcher, :mod:`.routes` the HTTP layer (handlers in ``*_ops``)."""
 
 from azureml_obo_harness.cloud.blob.models import Blob, BlobBackend
 from azureml_obo_harness.cloud.blob.routes import BlobService

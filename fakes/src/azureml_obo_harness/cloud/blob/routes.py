@@ -1,44 +1,57 @@
-"""The Blob HTTP layer: ``{account}.blob.core.windows.net/{container}/{blob}`` over :class:`BlobBackend`.
+"""The Blob HTTP layer: ``{account}.blob.core.windows.net`` dispatched strictly, Azurite-style.
 
-Authorization is a SAS (a ``sig`` query parameter, as the AzureML code upload uses) or, as the
-real service allows since ``x-ms-version`` 2017-11-09, a bearer token for ``https://storage.azure.com``
-(or the account's own URL) whose user has the data action in :attr:`BlobBackend.data_access`: an
-OBO job reads the user's blobs so. Neither is the storage 403 ``AuthenticationFailed``; a bad or
-foreign-audience token the 401 ``InvalidAuthenticationInfo`` with the ``WWW-Authenticate``
-challenge; a user without the role the 403 ``AuthorizationPermissionMismatch``. Errors are storage XML with the ``x-ms-error-code`` header the SDK maps exceptions from. Metadata header
-names keep their underscores (``x-ms-meta-upload_status``): they are read from the raw request
-headers, because WSGI environ keys cannot tell ``_`` from ``-``.
+Three routes (the account ``/``, a container ``/{container}``, a blob ``/{container}/{blob}``)
+and :func:`~azureml_obo_harness.cloud.blob.operations.select` pick the REST operation from
+method, query (``restype``, ``comp``) and selecting headers. :data:`IMPLEMENTED` maps the
+operations the fake performs to their handlers; every other spec operation is answered 501 with
+its REST name and the query that selected it; a request matching no operation gets the
+service's own 400/405.
+
+Before a handler runs: ``x-ms-version`` must be one the service accepts
+(:mod:`~azureml_obo_harness.cloud.api_versions.blob`; else 400 ``InvalidHeaderValue``), and the
+caller authorized: a SAS (a ``sig`` query parameter, as the AzureML code upload uses) or, as the
+service allows since ``x-ms-version`` 2017-11-09, a bearer token for ``https://storage.azure.com``
+(or the account's own URL) whose user has the operation's data action (``read``, ``write``,
+``delete``) in :attr:`BlobBackend.data_access`. Neither is the 403 ``AuthenticationFailed``; a bad
+or foreign-audience token the 401 ``InvalidAuthenticationInfo`` with the ``WWW-Authenticate``
+challenge; a user without the role the 403 ``AuthorizationPermissionMismatch``. Errors are storage
+XML with the ``x-ms-error-code`` header the SDK maps exceptions from.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
-from email.utils import formatdate
+from collections.abc import Callable, Mapping
 from typing import Any
-from xml.sax.saxutils import escape
 
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from azureml_obo_harness import values
-from azureml_obo_harness.cloud.blob.models import Blob, BlobBackend
+from azureml_obo_harness.cloud.api_versions import blob as versions
+from azureml_obo_harness.cloud.blob import account_ops, blob_ops, block_ops, container_ops
+from azureml_obo_harness.cloud.blob.call import (
+    RAW_HEADERS_KEY,
+    Call,
+    StorageError,
+    decorate,
+    error_xml,
+)
+from azureml_obo_harness.cloud.blob.models import BlobBackend
+from azureml_obo_harness.cloud.blob.operations import (
+    OPERATIONS,
+    Level,
+    NoOperation,
+    Operation,
+    select,
+)
 from azureml_obo_harness.cloud.http import ServiceError, bearer_token, new_request_id, token_claims
 from azureml_obo_harness.cloud.service import FakeService, Handler
 
+__all__ = ["IMPLEMENTED", "RAW_HEADERS_KEY", "BlobService"]
+
 ACCOUNT_HOST = "<account>.blob.core.windows.net"
 ACCOUNT_HOST_PATTERN = re.compile(r"^(?P<account>[0-9a-z]+)\.blob\.core\.windows\.net$", re.I)
-RAW_HEADERS_KEY = "fakes.raw_headers"
-"""The environ key under which the server keeps the request headers exactly as sent."""
-PUT_OPERATIONS = {
-    None: "blob/put_blob",
-    "metadata": "blob/set_blob_metadata",
-    "block": "blob/put_block",
-    "blocklist": "blob/put_block_list",
-}
-RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
 STORAGE_RESOURCE = "https://storage.azure.com"
 OAUTH_MIN_VERSION = "2017-11-09"
 """The first storage service version that accepts bearer tokens (versions are ISO dates)."""
@@ -46,20 +59,69 @@ AUTHENTICATION_FAILED = (
     "Server failed to authenticate the request. Make sure the value of Authorization header is "
     "formed correctly including the signature."
 )
+UNMATCHED = "blob/unmatched_request"
+"""The fake's name for a request no REST operation matches (answered 400/405 as the service)."""
+MASKED_QUERY_KEYS = frozenset(
+    {"sig", "skoid", "sktid", "skt", "ske", "sks", "skv", "saoid", "suoid"}
+)
+
+IMPLEMENTED: dict[str, Callable[[Call], Response]] = {
+    "Service_ListContainersSegment": account_ops.list_containers,
+    "Service_GetProperties": account_ops.get_service_properties,
+    "Service_GetAccountInfo": account_ops.get_account_info,
+    "Container_GetAccountInfo": account_ops.get_account_info,
+    "Blob_GetAccountInfo": account_ops.get_account_info,
+    "Container_Create": container_ops.create_container,
+    "Container_GetProperties": container_ops.get_container_properties,
+    "Container_Delete": container_ops.delete_container,
+    "Container_SetMetadata": container_ops.set_container_metadata,
+    "Container_GetAccessPolicy": container_ops.get_container_access_policy,
+    "Container_SetAccessPolicy": container_ops.set_container_access_policy,
+    "Container_AcquireLease": container_ops.container_lease,
+    "Container_ReleaseLease": container_ops.container_lease,
+    "Container_RenewLease": container_ops.container_lease,
+    "Container_ChangeLease": container_ops.container_lease,
+    "Container_BreakLease": container_ops.container_lease,
+    "Container_ListBlobFlatSegment": container_ops.list_blobs,
+    "Container_ListBlobHierarchySegment": container_ops.list_blobs,
+    "Blob_Download": blob_ops.download_blob,
+    "Blob_GetProperties": blob_ops.get_blob_properties,
+    "Blob_Delete": blob_ops.delete_blob,
+    "Blob_SetMetadata": blob_ops.set_blob_metadata,
+    "Blob_SetHTTPHeaders": blob_ops.set_http_headers,
+    "Blob_StartCopyFromURL": blob_ops.start_copy_from_url,
+    "Blob_CopyFromURL": blob_ops.copy_from_url,
+    "BlockBlob_Upload": blob_ops.put_blob,
+    "BlockBlob_StageBlock": block_ops.put_block,
+    "BlockBlob_CommitBlockList": block_ops.put_block_list,
+    "BlockBlob_GetBlockList": block_ops.get_block_list,
+    "AppendBlob_Create": block_ops.create_append_blob,
+    "AppendBlob_AppendBlock": block_ops.append_block,
+    "PageBlob_Create": block_ops.create_page_blob,
+    "PageBlob_UploadPages": block_ops.upload_pages,
+    "PageBlob_ClearPages": block_ops.clear_pages,
+}
+"""REST operation -> handler: what the fake performs. Every other row of
+:data:`~azureml_obo_harness.cloud.blob.operations.OPERATIONS` is answered 501 by name."""
+
+LEVELS: dict[str, Level] = {
+    "blob/account": "account",
+    "blob/container": "container",
+    "blob/blob": "blob",
+}
 
 
-class StorageAuthError(ServiceError):
-    """A storage authentication error; ``detail`` becomes ``<AuthenticationErrorDetail>``."""
-
-    def __init__(
-        self, status: int, code: str, message: str, *, detail: str, headers: dict[str, str]
-    ) -> None:
-        super().__init__(status, code, message, headers=headers)
-        self.detail = detail
+def _masked_query(request: Request) -> str:
+    pairs = sorted(request.args.items(multi=True))
+    shown = [
+        f"{key}=***" if key.lower() in MASKED_QUERY_KEYS else (f"{key}={value}" if value else key)
+        for key, value in pairs
+    ]
+    return "?" + "&".join(shown) if shown else ""
 
 
 class BlobService(FakeService):
-    """Get properties (HEAD), download, Put Blob, Set Metadata, Put Block, Put Block List."""
+    """Blob storage: containers, block/append/page blobs, listings, copies (see :data:`IMPLEMENTED`)."""
 
     name = "blob"
 
@@ -67,177 +129,154 @@ class BlobService(FakeService):
         self.backend = backend
 
     def rules(self) -> list[Rule]:
-        path = "/<container>/<path:blob>"
         return [
-            Rule(path, host=ACCOUNT_HOST, endpoint="blob/get", methods=["GET", "HEAD"]),
-            Rule(path, host=ACCOUNT_HOST, endpoint="blob/put", methods=["PUT"]),
+            Rule("/", host=ACCOUNT_HOST, endpoint="blob/account"),
+            Rule("/<container>", host=ACCOUNT_HOST, endpoint="blob/container"),
+            Rule("/<container>/<path:blob>", host=ACCOUNT_HOST, endpoint="blob/blob"),
         ]
 
     def handlers(self) -> Mapping[str, Handler]:
-        return {
-            "blob/get_blob_properties": self.get_blob_properties,
-            "blob/download_blob": self.download_blob,
-            "blob/put_blob": self.put_blob,
-            "blob/set_blob_metadata": self.set_blob_metadata,
-            "blob/put_block": self.put_block,
-            "blob/put_block_list": self.put_block_list,
-        }
+        chosen: dict[str, Handler] = {UNMATCHED: self._unmatched}
+        for row in OPERATIONS:
+            implementation = IMPLEMENTED.get(row.rest_name)
+            if implementation is not None:
+                chosen[row.fake_name] = self._handler(row, implementation)
+        return chosen
+
+    def operations(self) -> list[str]:
+        return sorted(row.fake_name for row in OPERATIONS if row.rest_name in IMPLEMENTED)
+
+    def rest_operations(self) -> Mapping[str, str]:
+        return {row.fake_name: row.rest_name for row in OPERATIONS}
+
+    def served_operations(self) -> list[Any]:
+        """One row per implemented operation, its path showing the query and headers that
+        select it (every Blob operation shares three URL shapes)."""
+        from azureml_obo_harness.cloud.service import ServedOperation
+
+        rows = []
+        for row in OPERATIONS:
+            if row.rest_name not in IMPLEMENTED:
+                continue
+            method, _, path = row.describe().partition(" ")
+            rows.append(
+                ServedOperation(self.name, row.fake_name, row.rest_name, method, ACCOUNT_HOST, path)
+            )
+        return rows
 
     def operation(self, endpoint: str, request: Request) -> str:
-        if endpoint == "blob/get":
-            return "blob/get_blob_properties" if request.method == "HEAD" else "blob/download_blob"
-        comp = request.args.get("comp")
-        if comp not in PUT_OPERATIONS:
-            return f"blob/put_comp_{comp}"  # no handler: the dispatcher answers 501
-        return PUT_OPERATIONS[comp]
+        try:
+            return self._select(endpoint, request)[0].fake_name
+        except NoOperation:
+            return UNMATCHED
 
     def knows_host(self, host: str) -> bool:
         match = ACCOUNT_HOST_PATTERN.match(host)
         return match is not None and match.group("account").lower() in self.backend.accounts
 
     def render_error(self, error: ServiceError, request: Request) -> Response:
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
+        if error.status == 501 and error.code == "NotImplementedByFake":
+            error = self._not_implemented(error, request)
         request_id = new_request_id()
-        xml = (
-            '<?xml version="1.0" encoding="utf-8"?><Error>'
-            f"<Code>{escape(error.code)}</Code><Message>{escape(error.message)}\n"
-            f"RequestId:{request_id}\nTime:{now}</Message>"
+        response = Response(
+            error_xml(error, request_id), status=error.status, content_type="application/xml"
         )
-        if isinstance(error, StorageAuthError):
-            xml += f"<AuthenticationErrorDetail>{escape(error.detail)}</AuthenticationErrorDetail>"
-        xml += "</Error>"
-        response = Response(xml, status=error.status, content_type="application/xml")
         response.headers["x-ms-error-code"] = error.code
         for name, value in error.headers.items():
             response.headers[name] = value
-        self._decorate(response, request, request_id)
-        return response
+        return decorate(response, request, request_id)
 
-    # -- handlers --------------------------------------------------------------------------------
+    # -- dispatch --------------------------------------------------------------------------------
 
-    def get_blob_properties(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args, "read")
-        blob = self.backend.get_blob(account, container, name)
-        response = Response(blob.data, status=200, content_type=blob.content_type)
-        self._describe(response, blob)
-        self._decorate(response, request)
-        return response
+    def _resource(self, endpoint: str, request: Request) -> tuple[Level, str, str]:
+        """(level, container, blob) of the request's path."""
+        level = LEVELS.get(endpoint, "account")
+        parts = request.path.lstrip("/").split("/", 1)
+        container = parts[0] if parts[0] else ""
+        blob = parts[1] if len(parts) > 1 else ""
+        if level == "container" and "restype" not in request.args:
+            # Without restype a one-segment path names a blob of the root container, as the
+            # service reads it: https://account.blob.core.windows.net/name is $root/name.
+            return "blob", "$root", container
+        return level, container, blob
 
-    def download_blob(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args, "read")
-        blob = self.backend.get_blob(account, container, name)
-        requested = request.headers.get("x-ms-range") or request.headers.get("Range")
-        data, status, content_range = blob.data, 200, None
-        if requested:
-            match = RANGE.match(requested.strip())
-            if not match:
-                raise ServiceError(
-                    400, "InvalidHeaderValue", f"The range {requested!r} is invalid."
-                )
-            start = int(match.group(1))
-            if start >= len(blob.data):
-                raise ServiceError(
-                    416,
-                    "InvalidRange",
-                    "The range specified is invalid for the current size of the resource.",
-                    headers={"Content-Range": f"bytes */{len(blob.data)}"},
-                )
-            end = min(
-                int(match.group(2)) if match.group(2) else len(blob.data) - 1, len(blob.data) - 1
-            )
-            data, status = blob.data[start : end + 1], 206
-            content_range = f"bytes {start}-{end}/{len(blob.data)}"
-        response = Response(data, status=status, content_type=blob.content_type)
-        self._describe(response, blob)
-        if content_range:
-            response.headers["Content-Range"] = content_range
-            response.headers.pop("Content-MD5", None)
-        self._decorate(response, request)
-        return response
+    def _select(self, endpoint: str, request: Request) -> tuple[Operation, str, str]:
+        level, container, blob = self._resource(endpoint, request)
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        return select(request.method, level, request.args, headers), container, blob
 
-    def put_blob(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args, "write")
-        if request.headers.get("x-ms-blob-type", "BlockBlob") != "BlockBlob":
-            raise ServiceError(
-                501, "NotImplementedByFake", "The fake Blob service only stores BlockBlob blobs."
-            )
-        blob = self.backend.put_blob(
-            account,
-            container,
-            name,
-            request.get_data(),
-            content_type=request.headers.get("x-ms-blob-content-type")
-            or request.headers.get("Content-Type")
-            or "application/octet-stream",
-            metadata=_metadata(_raw_headers(request)),
-            if_none_match=request.headers.get("If-None-Match"),
-            expected_md5=request.headers.get("Content-MD5"),
-        )
-        return self._written(request, blob, status=201, md5=blob.content_md5)
+    def _handler(self, row: Operation, implementation: Callable[[Call], Response]) -> Handler:
+        def handle(request: Request, args: Mapping[str, Any]) -> Response:
+            self._check_version(request)
+            account = str(args["account"]).lower()
+            _, container, blob = self._resource(_route_of(request.path), request)
+            object_id = self._authorize(request, account, row.action)
+            call = Call(request, row, self.backend, account, container, blob, object_id)
+            return implementation(call)
 
-    def set_blob_metadata(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args, "write")
-        blob = self.backend.set_metadata(account, container, name, _metadata(_raw_headers(request)))
-        # 200, not 201: the SDK raises HttpResponseError("Created") on a 201 here.
-        return self._written(request, blob, status=200)
+        return handle
 
-    def put_block(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args, "write")
-        data = request.get_data()
-        self.backend.put_block(account, container, name, request.args.get("blockid", ""), data)
-        response = Response(b"", status=201)
-        response.headers["x-ms-request-server-encrypted"] = "true"
-        self._decorate(response, request)
-        return response
-
-    def put_block_list(self, request: Request, args: Mapping[str, Any]) -> Response:
-        account, container, name = self._authorize(request, args, "write")
+    def _unmatched(self, request: Request, args: Mapping[str, Any]) -> Response:
+        self._check_version(request)
         try:
-            root = ElementTree.fromstring(request.get_data())
-        except ElementTree.ParseError as error:
-            raise ServiceError(
-                400, "InvalidXmlDocument", f"XML specified is not syntactically valid. ({error})"
+            self._select(_route_of(request.path), request)
+        except NoOperation as error:
+            raise StorageError(
+                error.status, error.code, error.message, details=error.details
             ) from None
-        if root.tag != "BlockList":
-            raise ServiceError(400, "InvalidXmlDocument", "The root element must be <BlockList>.")
-        block_ids = [element.text or "" for element in root]
-        blob = self.backend.put_block_list(
-            account,
-            container,
-            name,
-            block_ids,
-            content_type=request.headers.get("x-ms-blob-content-type", "application/octet-stream"),
-            metadata=_metadata(_raw_headers(request)),
-        )
-        return self._written(request, blob, status=201)
+        raise AssertionError("a request the dispatcher found no operation for matched one")
 
-    # -- internals -------------------------------------------------------------------------------
-
-    def _authorize(
-        self, request: Request, args: Mapping[str, Any], action: str
-    ) -> tuple[str, str, str]:
-        account, container, blob = (
-            str(args["account"]).lower(),
-            str(args["container"]),
-            str(args["blob"]),
+    def _not_implemented(self, error: ServiceError, request: Request) -> ServiceError:
+        """The dispatcher's 501, naming the REST operation and what selected it."""
+        try:
+            row = self._select(_route_of(request.path), request)[0]
+        except NoOperation:
+            return error
+        return ServiceError(
+            501,
+            "NotImplementedByFake",
+            f"The fake Azure (blob) does not implement the Blob operation {row.rest_name} "
+            f"({row.fake_name}): {request.method} {request.host}{request.path}"
+            f"{_masked_query(request)}, selected by {row.describe()}. Add a handler to "
+            "azureml_obo_harness.cloud.blob.routes.IMPLEMENTED if the code under test needs it, "
+            "or serve it yourself with FakeAzure(extra_services=[...]).",
         )
+
+    # -- checks ----------------------------------------------------------------------------------
+
+    def _check_version(self, request: Request) -> None:
+        """An ``x-ms-version`` the service does not know is its 400 (a SAS's ``sv`` rules instead)."""
+        version = request.headers.get("x-ms-version")
+        if version is None or request.args.get("sig") or version in versions.ACCEPTED:
+            return
+        raise StorageError(
+            400,
+            "InvalidHeaderValue",
+            "The value for one of the HTTP headers is not in the correct format.",
+            details={"HeaderName": "x-ms-version", "HeaderValue": version},
+        )
+
+    def _authorize(self, request: Request, account: str, action: str) -> str | None:
+        """The bearer token's user (None for a SAS request), or the service's refusal."""
         token = bearer_token(request)
         if token is not None:
-            self._authorize_bearer(request, account, token, action)
-        elif not request.args.get("sig"):
-            raise ServiceError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
-        return account, container, blob
+            return self._authorize_bearer(request, account, token, action)
+        if not request.args.get("sig"):
+            raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
+        return None
 
-    def _authorize_bearer(self, request: Request, account: str, token: str, action: str) -> None:
+    def _authorize_bearer(self, request: Request, account: str, token: str, action: str) -> str:
         """The real service's checks of an OAuth request, in its order: version, token, role."""
         version = request.headers.get("x-ms-version", "")
         if version < OAUTH_MIN_VERSION:
-            raise StorageAuthError(
+            raise StorageError(
                 403,
                 "AuthenticationFailed",
                 AUTHENTICATION_FAILED,
-                detail="Authentication scheme Bearer is not supported in this version.",
-                headers={},
+                details={
+                    "AuthenticationErrorDetail": "Authentication scheme Bearer is not supported in "
+                    "this version."
+                },
             )
         claims = token_claims(token)
         tenant = str((claims or {}).get("tid") or values.TENANT_ID)
@@ -250,73 +289,34 @@ class BlobService(FakeService):
             "www-authenticate header."
         )
         if claims is None:
-            raise StorageAuthError(
-                401,
-                "InvalidAuthenticationInfo",
-                message,
-                detail="Signature validation failed. Signature must be valid.",
-                headers=challenge,
-            )
-        audience = str(claims.get("aud", "")).rstrip("/")
-        if audience not in (STORAGE_RESOURCE, f"https://{account}.blob.core.windows.net"):
-            raise StorageAuthError(
-                401,
-                "InvalidAuthenticationInfo",
-                message,
-                detail="Audience validation failed. Audience did not match.",
-                headers=challenge,
-            )
-        if not self.backend.may(account, str(claims.get("oid", "")), action):
-            raise ServiceError(
-                403,
-                "AuthorizationPermissionMismatch",
-                "This request is not authorized to perform this operation using this permission.",
-            )
-
-    def _written(
-        self, request: Request, blob: Blob, *, status: int, md5: str | None = None
-    ) -> Response:
-        response = Response(b"", status=status)
-        response.headers["ETag"] = blob.etag
-        response.headers["Last-Modified"] = formatdate(blob.last_modified, usegmt=True)
-        if md5:
-            response.headers["Content-MD5"] = md5
-        response.headers["x-ms-request-server-encrypted"] = "true"
-        self._decorate(response, request)
-        return response
-
-    def _describe(self, response: Response, blob: Blob) -> None:
-        headers = response.headers
-        headers["Accept-Ranges"] = "bytes"
-        headers["ETag"] = blob.etag
-        headers["Last-Modified"] = formatdate(blob.last_modified, usegmt=True)
-        if blob.content_md5:
-            headers["Content-MD5"] = blob.content_md5
-        headers["x-ms-blob-type"] = "BlockBlob"
-        headers["x-ms-creation-time"] = formatdate(blob.created, usegmt=True)
-        headers["x-ms-lease-state"] = "available"
-        headers["x-ms-lease-status"] = "unlocked"
-        headers["x-ms-server-encrypted"] = "true"
-        headers["x-ms-access-tier"] = "Hot"
-        headers["x-ms-access-tier-inferred"] = "true"
-        for key, value in blob.metadata.items():
-            headers[f"x-ms-meta-{key}"] = value
-
-    def _decorate(
-        self, response: Response, request: Request, request_id: str | None = None
-    ) -> None:
-        response.headers["Server"] = "Windows-Azure-Blob/1.0 Microsoft-HTTPAPI/2.0"
-        response.headers["x-ms-request-id"] = request_id or new_request_id()
-        response.headers["x-ms-version"] = request.headers.get("x-ms-version", "2026-10-06")
+            detail = "Signature validation failed. Signature must be valid."
+        elif str(claims.get("aud", "")).rstrip("/") not in (
+            STORAGE_RESOURCE,
+            f"https://{account}.blob.core.windows.net",
+        ):
+            detail = "Audience validation failed. Audience did not match."
+        else:
+            object_id = str(claims.get("oid", ""))
+            if not self.backend.may(account, object_id, action):
+                raise StorageError(
+                    403,
+                    "AuthorizationPermissionMismatch",
+                    "This request is not authorized to perform this operation using this "
+                    "permission.",
+                )
+            return object_id
+        raise StorageError(
+            401,
+            "InvalidAuthenticationInfo",
+            message,
+            details={"AuthenticationErrorDetail": detail},
+            headers=challenge,
+        )
 
 
-def _raw_headers(request: Request) -> Iterable[tuple[str, str]]:
-    raw = request.environ.get(RAW_HEADERS_KEY)
-    return list(raw) if raw is not None else list(request.headers.items())
-
-
-def _metadata(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    prefix = "x-ms-meta-"
-    return {
-        name[len(prefix) :]: value for name, value in headers if name.lower().startswith(prefix)
-    }
+def _route_of(path: str) -> str:
+    """The route (``blob/account``, ``blob/container``, ``blob/blob``) a path matches."""
+    segments = path.strip("/")
+    if not segments:
+        return "blob/account"
+    return "blob/blob" if "/" in segments else "blob/container"
