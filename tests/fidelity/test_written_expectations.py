@@ -1,4 +1,4 @@
-"""Fidelity: for every call the OBO job makes, the fake answers with the real status code, the
+"""Written expectations: for every call the OBO job makes, the fake answers with the real status code, the
 headers the SDKs read or the real service always sends, and the real JSON key sets.
 
 The expectations are written out here, read off the real recordings in
