@@ -29,6 +29,7 @@ from azureml_obo_harness.cloud.dispatch import Dispatcher, RecordedRequest
 from azureml_obo_harness.cloud.faults import FaultPlan
 from azureml_obo_harness.cloud.keyvault import KeyVaultBackend, KeyVaultService
 from azureml_obo_harness.cloud.ml import CodeVersion, Job, MlBackend, MlService, Workspace
+from azureml_obo_harness.cloud.ml.lifecycle import JobError, JobTimeline, MlClock
 from azureml_obo_harness.cloud.obo import (
     OBO_PATH,
     SPARK_CANARY_TOKEN,
@@ -45,6 +46,7 @@ TLS_HOSTNAMES = (
     "management.azure.com",
     "*.vault.azure.net",
     "*.blob.core.windows.net",
+    "*.api.azureml.ms",  # AzureML's regional hosts: discovery, run history
     SPARK_TOKEN_SERVICE_HOST,
 )
 """The certificate's subject alternative names: every host a fake service answers."""
@@ -268,6 +270,43 @@ class FakeAzure:
     def add_compute(self, name: str) -> None:
         """Make compute ``name`` known to the default workspace."""
         self.workspace.computes.add(name)
+
+    # -- AzureML jobs that move (see azureml_obo_harness.cloud.ml.lifecycle) ---------------------
+
+    @property
+    def ml_clock(self) -> MlClock:
+        """The clock jobs move on: ``azure.ml_clock.advance(seconds)``; it never moves by itself."""
+        return self.ml.clock
+
+    def advance_jobs(self) -> None:
+        """Every job of the default workspace that has not ended reaches its outcome now."""
+        self.ml.finish_jobs(self.workspace)
+
+    def auto_advance_jobs(self, seconds: float | None = JobTimeline().starting) -> None:
+        """Each poll of a job (its ARM GET or run details GET) first moves the clock by
+        ``seconds``, so code that polls until a job ends terminates; ``None`` stops it."""
+        self.ml.clock.poll_step = seconds
+
+    def fail_job(
+        self, name: str, *, code: str = JobError.code, message: str = JobError.message
+    ) -> None:
+        """Make job ``name`` end ``Failed`` (before it is submitted, or while it runs)."""
+        self.ml.fail_job(self.workspace, name, JobError(code=code, message=message))
+
+    def job_submissions(self, name: str) -> int:
+        """How many PUTs of job ``name`` the fake received, accepted or refused (a request a
+        fault answered before the service saw it is not counted; one whose answer was lost is)."""
+        return self.ml.job_submissions(self.workspace, name)
+
+    def add_job_output(self, job: str, path: str, data: bytes) -> str:
+        """Store a file of job ``job``'s default artifacts (``ExperimentRun/dcid.<job>/<path>`` in
+        the ``workspaceartifactstore`` container), where ``jobs.stream`` reads logs
+        (``user_logs/std_log.txt``) and ``jobs.download`` fetches outputs; returns its URL."""
+        account = self.workspace.storage_account
+        container = self.workspace.artifact_container
+        name = f"ExperimentRun/dcid.{job}/{path}"
+        self.blob.put_blob(account, container, name, data, content_type="text/plain")
+        return f"https://{account}.blob.core.windows.net/{container}/{name}"
 
     # -- inspection ------------------------------------------------------------------------------
 

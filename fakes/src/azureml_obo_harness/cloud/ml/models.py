@@ -19,7 +19,9 @@ from typing import Any
 from azureml_obo_harness import values
 from azureml_obo_harness.cloud.blob.models import BlobBackend
 from azureml_obo_harness.cloud.http import ServiceError
-from azureml_obo_harness.cloud.ml.job_properties import job_properties
+from azureml_obo_harness.cloud.ml.assets import CURATED_ENVIRONMENTS, AssetVersion
+from azureml_obo_harness.cloud.ml.jobs import submit_job
+from azureml_obo_harness.cloud.ml.lifecycle import JobError, JobLifecycle, JobTimeline, MlClock
 
 PROVIDER = "Microsoft.MachineLearningServices"
 DEFAULT_DATASTORE = "workspaceblobstore"
@@ -82,14 +84,19 @@ class CodeVersion:
 
 @dataclass
 class Job:
-    """A submitted job: the response properties, and how many PUTs named it."""
+    """A submitted job: what was asked (``definition``), what the service added, how it moves."""
 
     workspace: Workspace
     name: str
     properties: dict[str, Any]
     created_at: str
     created_by: str
+    lifecycle: JobLifecycle
+    definition: dict[str, Any] = field(default_factory=dict)
+    """The properties of the PUT that created it, to compare a later PUT with."""
     submissions: int = 1
+    """PUTs of this name the service accepted (the first included); see
+    :meth:`MlBackend.job_submissions` for every PUT received."""
 
     @property
     def id(self) -> str:
@@ -97,19 +104,31 @@ class Job:
 
     @property
     def status(self) -> str:
-        return str(self.properties.get("status"))
+        return self.lifecycle.status()
 
     @property
     def compute(self) -> str:
         return str(self.properties.get("computeId", "")).rsplit("/", 1)[-1]
 
+    @property
+    def parent(self) -> str | None:
+        """The parent job's name (``properties.parentJobName``), if it has one."""
+        value = self.properties.get("parentJobName")
+        return None if value is None else str(value)
+
+    @property
+    def archived(self) -> bool:
+        return bool(self.properties.get("isArchived"))
+
     def as_resource(self) -> dict[str, Any]:
-        """The job JSON of a GET/PUT response."""
+        """The job JSON of a GET/PUT response, with its status as of now."""
+        properties = copy.deepcopy(self.properties)
+        properties["status"] = self.status
         return {
             "id": self.id,
             "name": self.name,
             "type": f"{PROVIDER}/workspaces/jobs",
-            "properties": copy.deepcopy(self.properties),
+            "properties": properties,
             "systemData": {
                 "createdAt": self.created_at,
                 "createdBy": self.created_by,
@@ -127,13 +146,29 @@ class Workspace:
     name: str = values.WORKSPACE_NAME
     workspace_id: str = values.WORKSPACE_ID
     location: str = "eastus"
+    tenant_id: str = values.TENANT_ID
     storage_account: str = values.STORAGE_ACCOUNT
     computes: set[str] = field(default_factory=lambda: {values.COMPUTE_NAME})
     codes: dict[str, dict[str, CodeVersion]] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
-    environments: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    """(name, version) -> the properties of a registered environment version (a job YAML's
-    inline ``image``/``conda_file`` becomes ``CliV2AnonymousEnvironment/<content hash>``)."""
+    assets: dict[tuple[str, str, str], AssetVersion] = field(default_factory=dict)
+    """(kind, name, version) -> a model, data or environment version (``kind`` is the URL's
+    collection: ``models``, ``data``, ``environments``)."""
+    submissions: dict[str, int] = field(default_factory=dict)
+    """Job name -> every PUT of it the service received, accepted or refused."""
+    failures: dict[str, JobError] = field(default_factory=dict)
+    """Job name -> how it is to fail, set before (or after) it is submitted."""
+    timeline: JobTimeline = field(default_factory=JobTimeline)
+
+    @property
+    def region_host(self) -> str:
+        """The workspace's regional AzureML host (discovery, run history)."""
+        return f"{self.location}.api.azureml.ms"
+
+    @property
+    def artifact_container(self) -> str:
+        """The ``workspaceartifactstore`` datastore's container, ``azureml``."""
+        return "azureml"
 
     @property
     def arm_id(self) -> str:
@@ -157,8 +192,16 @@ class MlBackend:
 
     def __init__(self, blob: BlobBackend) -> None:
         self.blob = blob
+        self.clock = MlClock()
+        self.page_size = 100
+        """Items per page of a list (jobs, run children, assets); the rest come by ``nextLink``."""
         self.workspaces: dict[tuple[str, str, str], Workspace] = {}
         self._lock = threading.RLock()
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock every change of the workspaces' state holds (the server is threaded)."""
+        return self._lock
 
     def add_workspace(self, workspace: Workspace) -> Workspace:
         """Register ``workspace`` and create its storage account and datastore container."""
@@ -166,6 +209,12 @@ class MlBackend:
             key = _key(workspace.subscription_id, workspace.resource_group, workspace.name)
             self.workspaces[key] = workspace
             self.blob.create_container(workspace.storage_account, workspace.datastore_container)
+            self.blob.create_container(workspace.storage_account, workspace.artifact_container)
+            for (name, version), properties in CURATED_ENVIRONMENTS.items():
+                key = ("environments", name, version)
+                workspace.assets.setdefault(
+                    key, AssetVersion(*key, dict(properties), iso_now(), "azureml")
+                )
             return workspace
 
     def workspace(self, subscription_id: str, resource_group: str, name: str) -> Workspace:
@@ -244,34 +293,37 @@ class MlBackend:
     def put_job(
         self, workspace: Workspace, name: str, properties: dict[str, Any], user: str
     ) -> tuple[Job, bool]:
-        """Submit job ``name``; a name that exists returns that job (mutable fields updated)."""
-        if not properties.get("jobType"):
-            raise user_error(400, "The field jobType is required.", inner=("BadArgument",))
+        """Submit job ``name`` (see :func:`~azureml_obo_harness.cloud.ml.jobs.submit_job`)."""
         with self._lock:
-            existing = workspace.jobs.get(name)
-            if existing is not None:
-                for mutable in ("tags", "description", "displayName"):
-                    if mutable in properties:
-                        existing.properties[mutable] = properties[mutable]
-                existing.submissions += 1
-                return existing, False
-            compute = str(properties.get("computeId") or "").rsplit("/", 1)[-1]
-            if compute and compute not in workspace.computes:
-                raise user_error(
-                    400,
-                    f"Unknown compute target '{compute}'.",
-                    inner=("BadArgument", "UnknownTargetType"),
-                )
-            code_id = properties.get("codeId")
-            if code_id and not self._code_exists(workspace, str(code_id)):
-                raise user_error(
-                    400,
-                    f"Code asset {code_id} was not found in the workspace.",
-                    inner=("BadArgument", "AssetNotFound"),
-                )
-            job = Job(workspace, name, job_properties(workspace, name, properties), iso_now(), user)
-            workspace.jobs[name] = job
-            return job, True
+            return submit_job(
+                workspace,
+                name,
+                properties,
+                user,
+                clock=self.clock,
+                created_at=iso_now(),
+                code_exists=lambda code_id: self._code_exists(workspace, code_id),
+            )
+
+    def job_submissions(self, workspace: Workspace, name: str) -> int:
+        """How many PUTs of job ``name`` the service received, accepted or refused."""
+        with self._lock:
+            return workspace.submissions.get(name, 0)
+
+    def fail_job(self, workspace: Workspace, name: str, error: JobError) -> None:
+        """Make job ``name`` end ``Failed`` with ``error``: before it is submitted, or while it
+        runs (a job that has ended keeps its status)."""
+        with self._lock:
+            workspace.failures[name] = error
+            job = workspace.jobs.get(name)
+            if job is not None:
+                job.lifecycle.error = error
+
+    def finish_jobs(self, workspace: Workspace) -> None:
+        """Every job of ``workspace`` that has not ended reaches its outcome now."""
+        with self._lock:
+            for job in workspace.jobs.values():
+                job.lifecycle.finish_now()
 
     def get_job(self, workspace: Workspace, name: str) -> Job:
         """The job, or the service's 404 ``JobNotFound``."""
@@ -286,9 +338,16 @@ class MlBackend:
             return found
 
     def set_job_status(self, workspace: Workspace, name: str, status: str) -> None:
-        """Move a job to ``status`` (``Running``, ``Completed``, ``Failed``...), for tests."""
+        """Pin a job's status (``Running``, ``Completed``, ``Failed``...), for tests."""
         with self._lock:
-            self.get_job(workspace, name).properties["status"] = status
+            self.get_job(workspace, name).lifecycle.force(status)
+
+    def cancel_job(self, workspace: Workspace, name: str) -> Job:
+        """Cancel job ``name`` (a job that has ended is left as it is); 404 if there is none."""
+        with self._lock:
+            job = self.get_job(workspace, name)
+            job.lifecycle.cancel()
+            return job
 
     def _code_exists(self, workspace: Workspace, code_id: str) -> bool:
         parts = code_id.rstrip("/").split("/")

@@ -1,60 +1,78 @@
-"""The AzureML control-plane HTTP layer on ``management.azure.com`` over :class:`MlBackend`.
+"""The AzureML control-plane HTTP layer on ``management.azure.com`` over :class:`MlBackend`, and
+(through :mod:`.run_history`) the workspace's regional host ``<region>.api.azureml.ms``.
 
-Only what ``MLClient.jobs.create_or_update`` of a command job with local code needs (code
-versions, ``startPendingUpload``, jobs, the default datastore). Every request needs a bearer token
-for ``https://management.azure.com`` (with or without the trailing slash), else ARM's 401.
+ARM operations: the workspace, computes, datastores, code/model/data/environment versions, jobs
+(create, get, list, cancel) and the cancel's operation status. Every request needs a bearer token
+for ``https://management.azure.com`` (with or without the trailing slash), else ARM's 401, and an
+api-version the REST specs publish (:mod:`azureml_obo_harness.cloud.api_versions.ml`), else ARM's
+400 ``NoRegisteredProviderFound``.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any
 
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from azureml_obo_harness.cloud.http import (
-    ServiceError,
-    bearer_token,
-    json_body,
-    json_response,
-    token_claims,
-)
-from azureml_obo_harness.cloud.ml.models import (
+from azureml_obo_harness.cloud.http import ServiceError, bearer_token, token_claims
+from azureml_obo_harness.cloud.ml import arm
+from azureml_obo_harness.cloud.ml.arm import ARM_HOST, WORKSPACE_PATH, authenticate, ok
+from azureml_obo_harness.cloud.ml.asset_routes import AssetRoutes
+from azureml_obo_harness.cloud.ml.jobs import select_jobs
+from azureml_obo_harness.cloud.ml.models import PROVIDER, FakeSasUser, MlBackend, container_sas
+from azureml_obo_harness.cloud.ml.run_history import REGIONAL_HOST, RunHistoryRoutes
+from azureml_obo_harness.cloud.ml.workspace import (
+    DATASTORES,
     DEFAULT_DATASTORE,
-    PROVIDER,
-    FakeSasUser,
-    MlBackend,
-    Workspace,
-    container_sas,
-    iso_now,
+    compute_resource,
+    datastore_resource,
+    workspace_resource,
 )
 from azureml_obo_harness.cloud.service import FakeService, Handler
 
-ARM_HOST = "management.azure.com"
-ARM_AUDIENCES = frozenset(
-    {
-        "https://management.azure.com",
-        "https://management.azure.com/",
-        "https://management.core.windows.net",
-        "https://management.core.windows.net/",
-    }
+OPERATIONS_PATH = (
+    f"/subscriptions/<subscription>/providers/{PROVIDER}/locations/<location>/<any("
+    "mfeOperationsStatus, mfeOperationResults):kind>/<operation>"
 )
-WORKSPACE_PATH = (
-    "/subscriptions/<subscription>/resourceGroups/<resource_group>"
-    f"/providers/{PROVIDER}/workspaces/<workspace>"
-)
+
+REST_OPERATIONS = {
+    "ml/get_workspace": "Workspaces_Get",
+    "ml/list_computes": "Compute_List",
+    "ml/get_compute": "Compute_Get",
+    "ml/list_datastores": "Datastores_List",
+    "ml/get_datastore": "Datastores_Get",
+    "ml/list_datastore_secrets": "Datastores_ListSecrets",
+    "ml/list_code_versions": "CodeVersions_List",
+    "ml/get_code_version": "CodeVersions_Get",
+    "ml/create_or_update_code_version": "CodeVersions_CreateOrUpdate",
+    "ml/start_pending_upload": "CodeVersions_CreateOrGetStartPendingUpload",
+    "ml/list_asset_containers": "ModelContainers_List / DataContainers_List / "
+    "EnvironmentContainers_List",
+    "ml/list_asset_versions": "ModelVersions_List / DataVersions_List / EnvironmentVersions_List",
+    "ml/get_asset_version": "ModelVersions_Get / DataVersions_Get / EnvironmentVersions_Get",
+    "ml/create_or_update_asset_version": "ModelVersions_CreateOrUpdate / "
+    "DataVersions_CreateOrUpdate / EnvironmentVersions_CreateOrUpdate",
+    "ml/list_jobs": "Jobs_List",
+    "ml/get_job": "Jobs_Get",
+    "ml/create_or_update_job": "Jobs_CreateOrUpdate",
+    "ml/cancel_job": "Jobs_Cancel",
+    "ml/get_operation": "(the cancel's Location / Azure-AsyncOperation status)",
+}
+"""Each ARM operation's REST operationId (``specification/machinelearningservices``)."""
 
 
 class MlService(FakeService):
-    """Code versions, jobs and datastores of the fake workspaces."""
+    """The fake workspaces' ARM control plane and regional services."""
 
     name = "ml"
+    tls_hostnames = (ARM_HOST, f"*.{REGIONAL_HOST}")
 
     def __init__(self, backend: MlBackend) -> None:
         self.backend = backend
+        self.assets = AssetRoutes(backend)
+        self.run_history = RunHistoryRoutes(backend)
 
     def rules(self) -> list[Rule]:
         def rule(path: str, operation: str, method: str) -> Rule:
@@ -63,6 +81,9 @@ class MlService(FakeService):
             )
 
         return [
+            rule("", "get_workspace", "GET"),
+            rule("/computes", "list_computes", "GET"),
+            rule("/computes/<name>", "get_compute", "GET"),
             rule("/codes/<name>/versions", "list_code_versions", "GET"),
             rule("/codes/<name>/versions/<version>", "get_code_version", "GET"),
             rule("/codes/<name>/versions/<version>", "create_or_update_code_version", "PUT"),
@@ -71,73 +92,100 @@ class MlService(FakeService):
                 "start_pending_upload",
                 "POST",
             ),
-            rule(
-                "/environments/<name>/versions/<version>",
-                "create_or_update_environment_version",
-                "PUT",
-            ),
+            *self.assets.rules(),
             rule("/jobs", "list_jobs", "GET"),
             rule("/jobs/<name>", "get_job", "GET"),
             rule("/jobs/<name>", "create_or_update_job", "PUT"),
             rule("/jobs/<name>/cancel", "cancel_job", "POST"),
+            rule("/datastores", "list_datastores", "GET"),
             rule("/datastores/<name>", "get_datastore", "GET"),
             rule("/datastores/<name>/listSecrets", "list_datastore_secrets", "POST"),
+            Rule(OPERATIONS_PATH, host=ARM_HOST, endpoint="ml/get_operation", methods=["GET"]),
+            *self.run_history.rules(),
         ]
 
     def handlers(self) -> Mapping[str, Handler]:
         return {
+            "ml/get_workspace": self.get_workspace,
+            "ml/list_computes": self.list_computes,
+            "ml/get_compute": self.get_compute,
             "ml/list_code_versions": self.list_code_versions,
             "ml/get_code_version": self.get_code_version,
             "ml/create_or_update_code_version": self.create_or_update_code_version,
             "ml/start_pending_upload": self.start_pending_upload,
-            "ml/create_or_update_environment_version": self.create_or_update_environment_version,
+            **self.assets.handlers(),
             "ml/list_jobs": self.list_jobs,
             "ml/get_job": self.get_job,
             "ml/create_or_update_job": self.create_or_update_job,
             "ml/cancel_job": self.cancel_job,
+            "ml/get_operation": self.get_operation,
+            "ml/list_datastores": self.list_datastores,
             "ml/get_datastore": self.get_datastore,
             "ml/list_datastore_secrets": self.list_datastore_secrets,
+            **self.run_history.handlers(),
         }
 
+    def rest_operations(self) -> Mapping[str, str]:
+        """Each operation's REST operationId (ARM's from the REST specs; run history's by path)."""
+        return {**REST_OPERATIONS, **self.run_history.rest_operations()}
+
     def knows_host(self, host: str) -> bool:
-        return host.lower() == ARM_HOST
+        host = host.lower()
+        return host == ARM_HOST or self.run_history.knows_host(host)
 
     def render_error(self, error: ServiceError, request: Request) -> Response:
-        body: dict[str, Any] = {"code": error.code, "message": error.message}
-        if error.status != 401:  # ARM's front door answers 401s without the AzureML extras
-            body["details"] = []
-            body["additionalInfo"] = _additional_info(error.inner_codes)
-        response = json_response({"error": body}, status=error.status, headers=error.headers)
-        _decorate(response, response_type="error")
-        return response
+        return arm.render_error(error)
+
+    # -- workspace, computes ---------------------------------------------------------------------
+
+    def get_workspace(self, request: Request, args: Mapping[str, Any]) -> Response:
+        workspace, _ = authenticate(self.backend, request, args)
+        return ok(workspace_resource(workspace))
+
+    def list_computes(self, request: Request, args: Mapping[str, Any]) -> Response:
+        workspace, _ = authenticate(self.backend, request, args)
+        computes = [compute_resource(workspace, name) for name in sorted(workspace.computes)]
+        return ok(arm.page(request, computes, page_size=self.backend.page_size))
+
+    def get_compute(self, request: Request, args: Mapping[str, Any]) -> Response:
+        workspace, _ = authenticate(self.backend, request, args)
+        name = str(args["name"])
+        if name not in workspace.computes:
+            raise ServiceError(
+                404,
+                "ResourceNotFound",
+                f"The Resource '{PROVIDER}/workspaces/{workspace.name}/computes/{name}' under "
+                f"resource group '{workspace.resource_group}' was not found.",
+            )
+        return ok(compute_resource(workspace, name))
 
     # -- code versions ---------------------------------------------------------------------------
 
     def list_code_versions(self, request: Request, args: Mapping[str, Any]) -> Response:
-        workspace, _ = self._authenticate(request, args)
+        workspace, _ = authenticate(self.backend, request, args)
         wanted_hash = request.args.get("hash")
         if wanted_hash:
             found = self.backend.find_code_by_hash(workspace, wanted_hash)
         else:
             found = list(workspace.codes.get(args["name"], {}).values())
-        return _ok({"value": [code.as_resource() for code in found]})
+        return ok({"value": [code.as_resource() for code in found]})
 
     def get_code_version(self, request: Request, args: Mapping[str, Any]) -> Response:
-        workspace, _ = self._authenticate(request, args)
+        workspace, _ = authenticate(self.backend, request, args)
         code = self.backend.get_code(workspace, args["name"], args["version"])
-        return _ok(code.as_resource())
+        return ok(code.as_resource())
 
     def create_or_update_code_version(self, request: Request, args: Mapping[str, Any]) -> Response:
-        workspace, user = self._authenticate(request, args)
-        properties = _properties(request)
+        workspace, user = authenticate(self.backend, request, args)
+        properties = arm.properties_of(request)
         code, created = self.backend.put_code(
             workspace, args["name"], args["version"], properties, user
         )
-        return _ok(code.as_resource(), created=created, location=_location(request))
+        return ok(code.as_resource(), created=created, location=arm.location_of(request))
 
     def start_pending_upload(self, request: Request, args: Mapping[str, Any]) -> Response:
-        workspace, _ = self._authenticate(request, args)
-        body = _json(request)
+        workspace, _ = authenticate(self.backend, request, args)
+        body = arm.payload(request)
         kind = body.get("pendingUploadType") if isinstance(body, dict) else None
         if kind != "TemporaryBlobReference":
             raise ServiceError(
@@ -146,147 +194,92 @@ class MlService(FakeService):
                 f"pendingUploadType must be TemporaryBlobReference, got {kind!r}.",
                 inner_codes=("BadArgument",),
             )
-        claims = token_claims(bearer_token(request) or "") or {}
-        sas_user = FakeSasUser(
-            object_id=str(claims.get("oid", FakeSasUser.object_id)),
-            tenant_id=str(claims.get("tid", FakeSasUser.tenant_id)),
-        )
-        return _ok(self.backend.start_pending_upload(workspace, user=sas_user))
-
-    # -- environments ----------------------------------------------------------------------------
-
-    def create_or_update_environment_version(
-        self, request: Request, args: Mapping[str, Any]
-    ) -> Response:
-        """What submitting a job YAML with an inline environment (``image`` + ``conda_file``) does
-        first: the environment is registered under its content hash, then referenced by id."""
-        workspace, user = self._authenticate(request, args)
-        key = (str(args["name"]), str(args["version"]))
-        created = key not in workspace.environments
-        workspace.environments[key] = _properties(request)
-        now = iso_now()
-        body = {
-            "id": f"{workspace.arm_id}/environments/{key[0]}/versions/{key[1]}",
-            "name": key[1],
-            "type": f"{PROVIDER}/workspaces/environments/versions",
-            "properties": {
-                **workspace.environments[key],
-                "environmentType": "UserCreated",
-                "provisioningState": "Succeeded",
-            },
-            "systemData": {
-                "createdAt": now,
-                "createdBy": user,
-                "createdByType": "User",
-                "lastModifiedAt": now,
-                "lastModifiedBy": user,
-                "lastModifiedByType": "User",
-            },
-        }
-        return _ok(body, created=created, location=_location(request))
+        return ok(self.backend.start_pending_upload(workspace, user=_sas_user(request)))
 
     # -- jobs ------------------------------------------------------------------------------------
 
     def list_jobs(self, request: Request, args: Mapping[str, Any]) -> Response:
-        workspace, _ = self._authenticate(request, args)
-        return _ok({"value": [job.as_resource() for job in workspace.jobs.values()]})
+        workspace, _ = authenticate(self.backend, request, args)
+        jobs = select_jobs(
+            list(workspace.jobs.values()),
+            view=request.args.get("listViewType"),
+            tag=request.args.get("tag"),
+        )
+        resources = [job.as_resource() for job in jobs]
+        return ok(arm.page(request, resources, page_size=self.backend.page_size))
 
     def get_job(self, request: Request, args: Mapping[str, Any]) -> Response:
-        workspace, _ = self._authenticate(request, args)
-        return _ok(self.backend.get_job(workspace, args["name"]).as_resource())
+        workspace, _ = authenticate(self.backend, request, args)
+        self.backend.clock.poll()
+        return ok(self.backend.get_job(workspace, args["name"]).as_resource())
 
     def create_or_update_job(self, request: Request, args: Mapping[str, Any]) -> Response:
-        workspace, user = self._authenticate(request, args)
-        job, created = self.backend.put_job(workspace, args["name"], _properties(request), user)
-        return _ok(job.as_resource(), created=created, location=_location(request))
+        workspace, user = authenticate(self.backend, request, args)
+        properties = arm.properties_of(request)
+        job, created = self.backend.put_job(workspace, args["name"], properties, user)
+        return ok(job.as_resource(), created=created, location=arm.location_of(request))
 
     def cancel_job(self, request: Request, args: Mapping[str, Any]) -> Response:
-        workspace, _ = self._authenticate(request, args)
-        self.backend.set_job_status(workspace, args["name"], "Canceled")
+        """202 with ``Location`` and ``Azure-AsyncOperation``, as the service answers a cancel
+        (Jobs_Cancel is a long-running POST in the REST spec); both URLs report it done."""
+        workspace, _ = authenticate(self.backend, request, args)
+        job = self.backend.cancel_job(workspace, args["name"])
+        version = request.args.get("api-version", "")
+        operation = f"jc:{workspace.workspace_id}:{job.name}"
+        base = (
+            f"https://{ARM_HOST}/subscriptions/{workspace.subscription_id}/providers/{PROVIDER}"
+            f"/locations/{workspace.location}"
+        )
         response = Response(b"", status=202)
-        _decorate(response)
+        response.headers["Location"] = (
+            f"{base}/mfeOperationResults/{operation}?api-version={version}"
+        )
+        response.headers["Azure-AsyncOperation"] = (
+            f"{base}/mfeOperationsStatus/{operation}?api-version={version}"
+        )
+        arm.decorate(response)
         return response
+
+    def get_operation(self, request: Request, args: Mapping[str, Any]) -> Response:
+        """The status of a cancel: done (the fake cancels at once)."""
+        arm.caller(request)
+        if args["kind"] == "mfeOperationResults":
+            response = Response(b"", status=200)
+            arm.decorate(response)
+            return response
+        return ok({"status": "Succeeded"})
 
     # -- datastores ------------------------------------------------------------------------------
 
+    def list_datastores(self, request: Request, args: Mapping[str, Any]) -> Response:
+        workspace, _ = authenticate(self.backend, request, args)
+        names = list(DATASTORES)
+        if request.args.get("isDefault", "").lower() == "true":
+            names = [DEFAULT_DATASTORE]
+        stores = [datastore_resource(workspace, name) for name in names]
+        return ok(arm.page(request, stores, page_size=self.backend.page_size))
+
     def get_datastore(self, request: Request, args: Mapping[str, Any]) -> Response:
-        workspace, _ = self._authenticate(request, args)
-        return _ok(_datastore(workspace, _datastore_name(args["name"])))
+        workspace, _ = authenticate(self.backend, request, args)
+        return ok(datastore_resource(workspace, _datastore_name(args["name"])))
 
     def list_datastore_secrets(self, request: Request, args: Mapping[str, Any]) -> Response:
-        self._authenticate(request, args)
+        authenticate(self.backend, request, args)
         _datastore_name(args["name"])
-        claims = token_claims(bearer_token(request) or "") or {}
-        sas = container_sas(
-            FakeSasUser(str(claims.get("oid", FakeSasUser.object_id)), str(claims.get("tid", ""))),
-            permissions="rcuwdl",
-        )
-        return _ok({"secretsType": "Sas", "sasToken": f"?{sas}"})
-
-    # -- internals -------------------------------------------------------------------------------
-
-    def _authenticate(self, request: Request, args: Mapping[str, Any]) -> tuple[Workspace, str]:
-        """The workspace and the caller's display name, or ARM's 401/400/404."""
-        token = bearer_token(request)
-        if token is None:
-            raise ServiceError(
-                401,
-                "AuthenticationFailed",
-                "Authentication failed. The 'Authorization' header is missing.",
-                headers={
-                    "WWW-Authenticate": 'Bearer authorization_uri="https://login.windows.net/", '
-                    'error="invalid_token", error_description="The authentication failed '
-                    "because of missing 'Authorization' header.\""
-                },
-            )
-        claims = token_claims(token)
-        if claims is None:
-            raise ServiceError(401, "InvalidAuthenticationToken", "The access token is invalid.")
-        audience = str(claims.get("aud", ""))
-        if audience not in ARM_AUDIENCES:
-            allowed = ",".join(f"'{item}'" for item in sorted(ARM_AUDIENCES))
-            raise ServiceError(
-                401,
-                "InvalidAuthenticationTokenAudience",
-                f"The access token has been obtained for wrong audience or resource '{audience}'. "
-                f"It should exactly match with one of the allowed audiences {allowed}.",
-            )
-        if not request.args.get("api-version"):
-            raise ServiceError(
-                400,
-                "MissingApiVersionParameter",
-                "The api-version query parameter (?api-version=) is required for all requests.",
-            )
-        workspace = self.backend.workspace(
-            args["subscription"], args["resource_group"], args["workspace"]
-        )
-        return workspace, str(claims.get("name") or claims.get("upn") or claims.get("oid", ""))
+        sas = container_sas(_sas_user(request), permissions="rcuwdl")
+        return ok({"secretsType": "Sas", "sasToken": f"?{sas}"})
 
 
-def _json(request: Request) -> Any:
-    try:
-        return json_body(request)
-    except ValueError as error:
-        raise ServiceError(
-            400, "UserError", f"The request is invalid: {error}", inner_codes=("BadArgument",)
-        ) from None
-
-
-def _properties(request: Request) -> dict[str, Any]:
-    body = _json(request)
-    properties = body.get("properties") if isinstance(body, dict) else None
-    if not isinstance(properties, dict):
-        raise ServiceError(
-            400,
-            "UserError",
-            "The request body must be a JSON object with 'properties'.",
-            inner_codes=("BadArgument",),
-        )
-    return properties
+def _sas_user(request: Request) -> FakeSasUser:
+    claims = token_claims(bearer_token(request) or "") or {}
+    return FakeSasUser(
+        object_id=str(claims.get("oid", FakeSasUser.object_id)),
+        tenant_id=str(claims.get("tid", FakeSasUser.tenant_id)),
+    )
 
 
 def _datastore_name(name: str) -> str:
-    if name != DEFAULT_DATASTORE:
+    if name not in DATASTORES:
         raise ServiceError(
             404,
             "UserError",
@@ -294,77 +287,3 @@ def _datastore_name(name: str) -> str:
             inner_codes=("NotFound", "DatastoreNotFound"),
         )
     return name
-
-
-def _datastore(workspace: Workspace, name: str) -> dict[str, Any]:
-    return {
-        "id": f"{workspace.arm_id}/datastores/{name}",
-        "name": name,
-        "type": f"{PROVIDER}/workspaces/datastores",
-        "properties": {
-            "description": None,
-            "tags": None,
-            "properties": None,
-            "isDefault": True,
-            "credentials": {"credentialsType": "AccountKey"},
-            "subscriptionId": workspace.subscription_id,
-            "resourceGroup": workspace.resource_group,
-            "datastoreType": "AzureBlob",
-            "accountName": workspace.storage_account,
-            "containerName": workspace.datastore_container,
-            "endpoint": "core.windows.net",
-            "protocol": "https",
-            "serviceDataAccessAuthIdentity": "WorkspaceSystemAssignedIdentity",
-        },
-        "systemData": {
-            "createdAt": "2026-01-01T00:00:00+00:00",
-            "lastModifiedAt": "2026-01-01T00:00:00+00:00",
-            "lastModifiedBy": "fake-workspace-identity",
-            "lastModifiedByType": "Application",
-        },
-    }
-
-
-def _location(request: Request) -> str:
-    return f"https://{ARM_HOST}{request.full_path.rstrip('?')}"
-
-
-def _ok(body: Any, *, created: bool = False, location: str | None = None) -> Response:
-    response = json_response(body, status=201 if created else 200)
-    if created and location:
-        response.headers["Location"] = location
-    _decorate(response)
-    return response
-
-
-def _decorate(response: Response, *, response_type: str = "standard") -> None:
-    correlation = str(uuid.uuid4())
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    response.headers["Cache-Control"] = "no-cache"
-    response.headers["Pragma"] = "no-cache"
-    response.headers["Expires"] = "-1"
-    response.headers["x-ms-correlation-request-id"] = correlation
-    response.headers["x-ms-routing-request-id"] = f"EASTUS:{stamp}:{correlation}"
-    response.headers["x-ms-response-type"] = response_type
-    response.headers["azureml-served-by-cluster"] = "fake-eastus-01"
-    response.headers["x-request-time"] = "0.001"
-
-
-def _additional_info(inner_codes: tuple[str, ...]) -> list[dict[str, Any]]:
-    now = datetime.now(timezone.utc).isoformat()
-    info: list[dict[str, Any]] = [
-        {"type": "ComponentName", "info": {"value": "managementfrontend"}},
-        {
-            "type": "Correlation",
-            "info": {"value": {"operation": uuid.uuid4().hex, "request": uuid.uuid4().hex[:16]}},
-        },
-        {"type": "Environment", "info": {"value": "eastus"}},
-        {"type": "Location", "info": {"value": "eastus"}},
-        {"type": "Time", "info": {"value": now}},
-    ]
-    if inner_codes:
-        chain: dict[str, Any] | None = None
-        for code in reversed(inner_codes):
-            chain = {"code": code, "innerError": chain}
-        info.append({"type": "InnerError", "info": {"value": chain}})
-    return info

@@ -1,0 +1,111 @@
+"""HTTP for model, data and environment versions: one set of routes over the three collections
+(``/models``, ``/data``, ``/environments``), which the service answers alike."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request, Response
+
+from azureml_obo_harness.cloud.http import ServiceError
+from azureml_obo_harness.cloud.ml import arm
+from azureml_obo_harness.cloud.ml.arm import ARM_HOST, WORKSPACE_PATH, authenticate, ok
+from azureml_obo_harness.cloud.ml.assets import (
+    KINDS,
+    AssetVersion,
+    required_field,
+    sort_versions,
+)
+from azureml_obo_harness.cloud.ml.models import MlBackend, iso_now, user_error
+from azureml_obo_harness.cloud.service import Handler
+
+_KIND = f"<any({', '.join(KINDS)}):kind>"
+
+
+class AssetRoutes:
+    """Containers and versions of the workspace's registered assets."""
+
+    def __init__(self, backend: MlBackend) -> None:
+        self.backend = backend
+
+    def rules(self) -> list[Rule]:
+        def rule(path: str, operation: str, method: str) -> Rule:
+            return Rule(
+                f"{WORKSPACE_PATH}/{_KIND}{path}",
+                host=ARM_HOST,
+                endpoint=f"ml/{operation}",
+                methods=[method],
+            )
+
+        return [
+            rule("", "list_asset_containers", "GET"),
+            rule("/<name>/versions", "list_asset_versions", "GET"),
+            rule("/<name>/versions/<version>", "get_asset_version", "GET"),
+            rule("/<name>/versions/<version>", "create_or_update_asset_version", "PUT"),
+        ]
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {
+            "ml/list_asset_containers": self.list_containers,
+            "ml/list_asset_versions": self.list_versions,
+            "ml/get_asset_version": self.get_version,
+            "ml/create_or_update_asset_version": self.create_or_update_version,
+        }
+
+    def list_containers(self, request: Request, args: Mapping[str, Any]) -> Response:
+        workspace, _ = authenticate(self.backend, request, args)
+        latest: dict[str, AssetVersion] = {}
+        for asset in sort_versions(self._versions(workspace.assets.values(), args["kind"])):
+            latest.setdefault(asset.name, asset)
+        containers = [asset.container_resource(workspace.arm_id) for asset in latest.values()]
+        return ok(arm.page(request, containers, page_size=self.backend.page_size))
+
+    def list_versions(self, request: Request, args: Mapping[str, Any]) -> Response:
+        workspace, _ = authenticate(self.backend, request, args)
+        versions = [
+            asset
+            for asset in self._versions(workspace.assets.values(), args["kind"])
+            if asset.name == args["name"]
+        ]
+        resources = [asset.as_resource(workspace.arm_id) for asset in sort_versions(versions)]
+        return ok(arm.page(request, resources, page_size=self.backend.page_size))
+
+    def get_version(self, request: Request, args: Mapping[str, Any]) -> Response:
+        workspace, _ = authenticate(self.backend, request, args)
+        key = (str(args["kind"]), str(args["name"]), str(args["version"]))
+        found = workspace.assets.get(key)
+        if found is None:
+            raise user_error(
+                404,
+                f"Could not find asset with name {key[1]} and version {key[2]}.",
+                inner=("NotFound", "AssetNotFound"),
+            )
+        return ok(found.as_resource(workspace.arm_id))
+
+    def create_or_update_version(self, request: Request, args: Mapping[str, Any]) -> Response:
+        """Register a version (201), or update one (200). A model needs ``modelUri`` and a data
+        asset ``dataUri`` (else the service's 400); an environment an image or a build."""
+        workspace, user = authenticate(self.backend, request, args)
+        kind, name, version = str(args["kind"]), str(args["name"]), str(args["version"])
+        properties = arm.properties_of(request)
+        needed = required_field(kind)
+        if needed and not properties.get(needed):
+            raise ServiceError(
+                400, "UserError", f"The field {needed} is required.", inner_codes=("BadArgument",)
+            )
+        key = (kind, name, version)
+        existing = workspace.assets.get(key)
+        if existing is not None:
+            existing.properties = properties
+            return ok(existing.as_resource(workspace.arm_id))
+        asset = AssetVersion(kind, name, version, properties, iso_now(), user)
+        workspace.assets[key] = asset
+        return ok(
+            asset.as_resource(workspace.arm_id), created=True, location=arm.location_of(request)
+        )
+
+    @staticmethod
+    def _versions(assets: Any, kind: str) -> list[AssetVersion]:
+        return [asset for asset in assets if asset.kind == kind]
