@@ -262,9 +262,11 @@ class FakeAzure:
         return f"https://{account}.blob.core.windows.net/{container}/{name}"
 
     def grant_storage(self, object_id: str, actions: Iterable[str]) -> None:
-        """Set the blob data actions (``read``, ``write``) a user's bearer tokens may perform on the
-        default workspace's storage account (RBAC's Storage Blob Data Reader/Contributor); an empty
-        list takes them away. SAS requests (the code upload) are not affected."""
+        """Set the blob data actions a user's bearer tokens may perform on the default
+        workspace's storage account: Storage Blob Data Reader is ``["read"]`` (read and list blobs
+        and containers), Contributor ``["read", "write", "delete"]`` (also create containers and
+        blobs, set metadata, lease, copy; delete them). An empty list takes every action away; an
+        unknown one raises ``ValueError``. SAS requests (the code upload) are not affected."""
         self.blob.grant_data_access(self.workspace.storage_account, object_id, actions)
 
     def add_compute(self, name: str) -> None:
