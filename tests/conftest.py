@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+# pytester: plugins are tested by running pytest in-process on a generated project.
+pytest_plugins = ["pytester"]
+
 # The harness (modes, credentials, cassettes, replay checks) is a pytest plugin that installing this
 # project registers (entry point pytest11, fakes/src/azureml_obo_harness/recording/plugin.py): nothing to list here.
+
+
+@pytest.fixture(autouse=True)
+def _harness_isolation(azure_test_isolation: None) -> None:
+    """This project opts every one of its tests in to the harness's isolation (retry waits skipped
+    in replay, Key Vault's challenge cache emptied): many tests start a FakeAzure of their own
+    rather than through a fixture. A team's project gets it only where its tests use the harness."""
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ workspace); replayed offline by default.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -32,11 +33,14 @@ def _settings(coordinates: AzureCoordinates, parent: str = PARENT_RUN, **child: 
 
 @pytest.mark.vcr
 def test_the_obo_job_reads_the_secret_and_submits_its_child(
-    azure_credential: Any, azure_coordinates: AzureCoordinates
+    azure_credential: Any, azure_coordinates: AzureCoordinates, unique_name: Callable[[str], str]
 ) -> None:
-    summary = run_obo_job(azure_credential, _settings(azure_coordinates))
+    # A parent run the workspace has never seen, so that recording twice in one workspace submits
+    # a child both times (the job looks its child up first); the cassette keeps PARENT_RUN.
+    parent = unique_name(PARENT_RUN)
+    summary = run_obo_job(azure_credential, _settings(azure_coordinates, parent=parent))
     assert summary.secret.startswith(f"{azure_coordinates.secret_name} (version ")
-    assert summary.child_job_name == f"{PARENT_RUN}-iris"
+    assert summary.child_job_name == f"{parent}-iris"
     assert summary.child_submitted is True
     assert summary.child_status
     assert summary.studio_url and summary.studio_url.startswith("https://ml.azure.com/runs/")
@@ -55,11 +59,10 @@ def test_a_missing_secret_stops_the_job_before_any_child_is_submitted(
 
 @pytest.mark.vcr
 def test_an_unknown_compute_is_the_services_400(
-    azure_credential: Any, azure_coordinates: AzureCoordinates
+    azure_credential: Any, azure_coordinates: AzureCoordinates, unique_name: Callable[[str], str]
 ) -> None:
-    # Its own parent run: the child of PARENT_RUN exists already once the first test has run.
     settings = _settings(
-        azure_coordinates, parent="harness-unknown-compute", compute="no-such-compute"
+        azure_coordinates, parent=unique_name("harness-unknown-compute"), compute="no-such-compute"
     )
     with pytest.raises(StepFailed) as caught:
         run_obo_job(azure_credential, settings)

@@ -13,11 +13,13 @@ also import them, which is what ``tests/cloud/conftest.py`` used to do::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from azureml_obo_harness.cloud.server import FakeAzure
-from azureml_obo_harness.cloud.service import FakeService
+if TYPE_CHECKING:  # imported by the fixtures that run: loading the plugin stays light
+    from azureml_obo_harness.cloud.server import FakeAzure
+    from azureml_obo_harness.cloud.service import FakeService
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +33,13 @@ def extra_fake_services() -> list[FakeService]:
 
 
 @pytest.fixture
-def fake_azure(extra_fake_services: list[FakeService]) -> Iterator[FakeAzure]:
+def fake_azure(
+    extra_fake_services: list[FakeService], azure_test_isolation: None
+) -> Iterator[FakeAzure]:
     """A fresh, seeded fake Azure on an ephemeral port (with ``extra_fake_services``), stopped
     after the test."""
+    from azureml_obo_harness.cloud.server import FakeAzure
+
     with FakeAzure(extra_services=extra_fake_services) as azure:
         yield azure
 

@@ -11,7 +11,8 @@ fixture by defining one of the same name; to extend rather than replace, ask for
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import secrets
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +21,20 @@ import pytest
 from azureml_obo_harness import values
 from azureml_obo_harness.cloud.pytest_plugin import extra_fake_services, fake_azure, fake_azure_env
 from azureml_obo_harness.recording.context import RecordingContext
-from azureml_obo_harness.recording.credentials import AsyncOverSync, TokenWitness
+from azureml_obo_harness.recording.coordinates import (
+    FAKE_COORDINATES,
+    AzureCoordinates,
+    live_coordinates,
+)
 from azureml_obo_harness.recording.diagnostics import rerecord_command
 from azureml_obo_harness.recording.matchers import MATCH_ON
 from azureml_obo_harness.recording.naming import cassette_name
-from azureml_obo_harness.recording.persister import write_atomically
-from azureml_obo_harness.recording.plugin import (
-    CONTEXT_KEY,
-    FAKE_COORDINATES,
-    AzureCoordinates,
-    _live_coordinates,
-    azure_mode,
-    cassette_dir,
-)
+from azureml_obo_harness.recording.plugin import CONTEXT_KEY, azure_mode, cassette_dir
 from azureml_obo_harness.recording.sanitize import Sanitizer
+
+# Only light modules are imported here: this module is loaded in every pytest run of an environment
+# that has the harness, so the SDKs, vcrpy, werkzeug and trustme are imported by the fixtures that
+# need them, when a test asks for one.
 
 __all__ = [
     "extra_fake_services",
@@ -43,7 +44,7 @@ __all__ = [
 
 
 @pytest.fixture
-def fake_credential() -> Any:
+def fake_credential(azure_test_isolation: None) -> Any:
     """A fresh :class:`~azureml_obo_harness.credential.FakeCredential` (for unit tests that need no cassette)."""
     from azureml_obo_harness.credential import FakeCredential
 
@@ -54,7 +55,7 @@ def fake_credential() -> Any:
 def azure_coordinates(pytestconfig: pytest.Config) -> AzureCoordinates:
     """The workspace, vault and secret the tests use (override to use other fakes)."""
     if azure_mode(pytestconfig) == "live":
-        coordinates = _live_coordinates()
+        coordinates = live_coordinates()
         assert isinstance(coordinates, AzureCoordinates)
         return coordinates
     return FAKE_COORDINATES
@@ -99,10 +100,15 @@ def _sync_credential(mode: str) -> Any:
 
 @pytest.fixture
 def azure_credential(
-    pytestconfig: pytest.Config, fake_azure_session: Any, recording_context: RecordingContext
+    pytestconfig: pytest.Config,
+    fake_azure_session: Any,
+    recording_context: RecordingContext,
+    azure_test_isolation: None,
 ) -> Any:
     """The credential for the mode: fake in replay, the real OBO credential against the fake
     Azure, the production chain live (every token it issues is then known to the leak scan)."""
+    from azureml_obo_harness.recording.credentials import TokenWitness
+
     mode = azure_mode(pytestconfig)
     credential = _sync_credential(mode)
     if mode == "live":
@@ -112,7 +118,10 @@ def azure_credential(
 
 @pytest.fixture
 def async_azure_credential(
-    pytestconfig: pytest.Config, fake_azure_session: Any, recording_context: RecordingContext
+    pytestconfig: pytest.Config,
+    fake_azure_session: Any,
+    recording_context: RecordingContext,
+    azure_test_isolation: None,
 ) -> Any:
     """The async twin of ``azure_credential`` (recording modes run the sync credential in a thread:
     azure-ai-ml's async OBO credential is broken in 1.35.2)."""
@@ -121,6 +130,8 @@ def async_azure_credential(
         from azureml_obo_harness.credential import AsyncFakeCredential
 
         return AsyncFakeCredential()
+    from azureml_obo_harness.recording.credentials import AsyncOverSync, TokenWitness
+
     credential = _sync_credential(mode)
     if mode == "live":
         credential = TokenWitness(credential, recording_context.sanitizer.remember_secret)
@@ -154,6 +165,8 @@ def recording_context(
     Also keeps the test's previous cassette: pytest-recording deletes it before a
     ``--record-mode=rewrite`` test runs, and a test that does not pass must leave it as it was.
     """
+    from azureml_obo_harness.recording.persister import write_atomically
+
     live = azure_mode(pytestconfig) == "live"
     sanitizer = Sanitizer(
         known=azure_coordinates.real_to_fake() if live else {},
@@ -211,60 +224,94 @@ def default_cassette_name(request: pytest.FixtureRequest) -> str:
     return cassette_name(request.node)
 
 
-@pytest.fixture(autouse=True)
-def replay_skipped_sleeps(
-    pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[list[float]]:
-    """In replay, the Azure SDKs' retry back-off and ``Retry-After`` waits are skipped (a recorded
-    response arrives at once anyway); this is the list of the waits skipped during the test.
-    Outside replay nothing is skipped and the list stays empty."""
+@pytest.fixture
+def unique_name(
+    pytestconfig: pytest.Config, recording_context: RecordingContext
+) -> Callable[[str], str]:
+    """``unique_name(name)``: ``name`` itself in replay; ``name`` plus a random suffix when
+    recording (against the fake Azure or live), sanitized back to ``name`` in the cassette.
+
+    For names a service keeps, such as a parent run whose child job is looked up before it is
+    submitted: every recording then starts from a name the workspace has never seen, so recording
+    twice in one workspace behaves the same both times, and the cassette still replays with the
+    fixed name.
+    """
+    replay = azure_mode(pytestconfig) == "replay"
+
+    def make(name: str) -> str:
+        if replay:
+            return name
+        real = f"{name}-{secrets.token_hex(4)}"
+        recording_context.sanitizer.remember(real, name)
+        return real
+
+    return make
+
+
+@pytest.fixture
+def replay_skipped_sleeps(pytestconfig: pytest.Config) -> Iterator[list[float]]:
+    """In replay (the default mode), the Azure SDKs' retry back-off and ``Retry-After`` waits are
+    skipped (a recorded or fake response arrives at once anyway); this is the list of the waits
+    skipped during the test. In the recording modes nothing is skipped and the list stays empty.
+
+    Only tests that use the harness get this (every harness fixture asks for it, through
+    ``azure_test_isolation``); azure-core's own sleep is untouched everywhere else.
+    """
     skipped: list[float] = []
-    if azure_mode(pytestconfig) == "replay":
-        from azure.core.pipeline.transport import (
-            AsyncHttpTransport,
-            AsyncioRequestsTransport,
-            HttpTransport,
-        )
+    if azure_mode(pytestconfig) != "replay":
+        yield skipped
+        return
+    from azure.core.pipeline.transport import (
+        AsyncHttpTransport,
+        AsyncioRequestsTransport,
+        HttpTransport,
+    )
 
-        def skip(self: Any, duration: float) -> None:
-            skipped.append(duration)
+    def skip(self: Any, duration: float) -> None:
+        skipped.append(duration)
 
-        async def skip_async(self: Any, duration: float) -> None:
-            skipped.append(duration)
+    async def skip_async(self: Any, duration: float) -> None:
+        skipped.append(duration)
 
-        # On the base classes: every transport that does not override sleep inherits the skip,
-        # including wrappers such as azure-storage's TransportWrapper.
-        monkeypatch.setattr(HttpTransport, "sleep", skip)
-        monkeypatch.setattr(AsyncHttpTransport, "sleep", skip_async)
-        monkeypatch.setattr(AsyncioRequestsTransport, "sleep", skip_async)
-    yield skipped
+    # On the base classes: every transport that does not override sleep inherits the skip,
+    # including wrappers such as azure-storage's TransportWrapper.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(HttpTransport, "sleep", skip)
+        patch.setattr(AsyncHttpTransport, "sleep", skip_async)
+        patch.setattr(AsyncioRequestsTransport, "sleep", skip_async)
+        yield skipped
 
 
-@pytest.fixture(autouse=True)
-def _replay_rules(
-    request: pytest.FixtureRequest, pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture
+def azure_test_isolation(
+    request: pytest.FixtureRequest, pytestconfig: pytest.Config, replay_skipped_sleeps: list[float]
 ) -> Iterator[None]:
-    """In replay: the Key Vault challenge cache starts empty, every recorded interaction is
-    played and a missing cassette is an error."""
-    from azure.keyvault.secrets._shared import http_challenge_cache
+    """What every test that uses the harness gets: retry waits skipped in replay
+    (``replay_skipped_sleeps``) and Key Vault's challenge cache empty before and after; with a
+    cassette, code uploads one file at a time, and in replay a missing cassette is an error and
+    every recorded interaction must be played.
 
+    Every harness fixture asks for it; a test (or a whole folder, through an autouse fixture of its
+    own conftest) may ask for it directly.
+    """
     # Key Vault caches the 401 challenge per host for the whole process: without this, whether a
     # test sees the challenge would depend on the tests before it.
-    http_challenge_cache.clear()
+    _clear_key_vault_challenges()
     replay = azure_mode(pytestconfig) == "replay"
     uses_cassette = request.node.get_closest_marker("vcr") is not None
-    if uses_cassette:
-        _upload_files_one_at_a_time(monkeypatch)
-    if replay and uses_cassette:
-        path = _cassette_path(request)
-        if not path.is_file():
-            pytest.fail(
-                f"cassette {path} does not exist; record it with:\n  "
-                f"{rerecord_command(request.node.nodeid)}",
-                pytrace=False,
-            )
-    yield
-    http_challenge_cache.clear()
+    with pytest.MonkeyPatch.context() as patch:
+        if uses_cassette:
+            _upload_files_one_at_a_time(patch)
+        if replay and uses_cassette:
+            path = _cassette_path(request)
+            if not path.is_file():
+                pytest.fail(
+                    f"cassette {path} does not exist; record it with:\n  "
+                    f"{rerecord_command(request.node.nodeid)}",
+                    pytrace=False,
+                )
+        yield
+    _clear_key_vault_challenges()
     if replay and uses_cassette and request.node.get_closest_marker("allow_unplayed") is None:
         cassette = request.getfixturevalue("vcr")
         if cassette is not None and not cassette.all_played:
@@ -276,6 +323,26 @@ def _replay_rules(
                 "@pytest.mark.allow_unplayed if that is expected.",
                 pytrace=False,
             )
+
+
+@pytest.fixture(autouse=True)
+def _azure_cassette_rules(request: pytest.FixtureRequest) -> None:
+    """A test marked ``vcr`` gets ``azure_test_isolation``; any other test, nothing at all.
+
+    Autouse so that it runs after pytest-recording's own autouse fixture has opened the cassette
+    (this plugin is registered last): the isolation's teardown then sees the cassette before it
+    is closed, to check that every recorded interaction was played.
+    """
+    if request.node.get_closest_marker("vcr") is not None:
+        request.getfixturevalue("azure_test_isolation")
+
+
+def _clear_key_vault_challenges() -> None:
+    try:
+        from azure.keyvault.secrets._shared import http_challenge_cache
+    except ImportError:  # azure-keyvault-secrets is not installed: there is no cache to clear
+        return
+    http_challenge_cache.clear()
 
 
 def _upload_files_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,14 +21,20 @@ registered once they all have (a ``conftest.py`` of the team's still overrides a
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from azureml_obo_harness import values
+from azureml_obo_harness.recording.activation import uses_harness
 from azureml_obo_harness.recording.context import RecordingContext
+from azureml_obo_harness.recording.coordinates import (
+    BLOB_VARIABLE,
+    COORDINATE_VARIABLES,
+    FAKE_COORDINATES,
+    AzureCoordinates,
+    live_coordinates,
+)
 from azureml_obo_harness.recording.diagnostics import explain_miss
 from azureml_obo_harness.recording.matchers import (
     path_template_matcher,
@@ -40,52 +46,12 @@ CONTEXT_KEY = pytest.StashKey[RecordingContext]()
 ITEM_KEY = pytest.StashKey[pytest.Item]()
 FIXTURES_PLUGIN = "azureml_obo_harness.recording.fixtures"
 CASSETTE_DIR_VARIABLE = "OBO_CASSETTE_DIR"
-LIVE_VARIABLES = (
-    (("AZURE_SUBSCRIPTION_ID", "AZUREML_ARM_SUBSCRIPTION"), "subscription id of the workspace"),
-    (("AZURE_RESOURCE_GROUP", "AZUREML_ARM_RESOURCEGROUP"), "resource group of the workspace"),
-    (("AZUREML_WORKSPACE_NAME", "AZUREML_ARM_WORKSPACE_NAME"), "AzureML workspace name"),
-    (("OBO_JOB_VAULT_URL",), "Key Vault URL, https://<name>.vault.azure.net"),
-    (("OBO_JOB_SECRET_NAME",), "name of a secret the signed-in user may read"),
-)
+LIVE_VARIABLES = tuple(COORDINATE_VARIABLES.values())
 """What live recording needs, each from the first variable set (inside an AzureML job, AzureML
-sets the ``AZUREML_ARM_*`` ones)."""
-LIVE_BLOB_VARIABLE = "OBO_JOB_BLOB_URL"
-"""Optional live: a blob the user may read; tests of blob reads skip live without it."""
+sets the ``AZUREML_ARM_*`` ones); see :mod:`azureml_obo_harness.recording.coordinates`."""
+LIVE_BLOB_VARIABLE = BLOB_VARIABLE
 
-
-@dataclass(frozen=True)
-class AzureCoordinates:
-    """Where the tests' Azure is: the fixed fakes in replay and fake modes, real ones live."""
-
-    subscription_id: str
-    resource_group: str
-    workspace_name: str
-    vault_url: str
-    secret_name: str
-    blob_url: str | None = values.BLOB_URL
-    """A blob the user may read; ``None`` live when ``OBO_JOB_BLOB_URL`` is not set."""
-
-    def real_to_fake(self) -> dict[str, str]:
-        """How each of these values is sanitized (identity for the fakes themselves)."""
-        known = {
-            self.subscription_id: values.SUBSCRIPTION_ID,
-            self.resource_group: values.RESOURCE_GROUP,
-            self.workspace_name: values.WORKSPACE_NAME,
-            self.vault_url.rstrip("/"): values.VAULT_URL,
-            self.secret_name: values.SECRET_NAME,
-        }
-        if self.blob_url is not None:
-            known[self.blob_url] = values.BLOB_URL
-        return known
-
-
-FAKE_COORDINATES = AzureCoordinates(
-    values.SUBSCRIPTION_ID,
-    values.RESOURCE_GROUP,
-    values.WORKSPACE_NAME,
-    values.VAULT_URL,
-    values.SECRET_NAME,
-)
+__all__ = ["FAKE_COORDINATES", "AzureCoordinates", "azure_mode", "cassette_dir"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -114,30 +80,6 @@ def azure_mode(config: pytest.Config) -> str:
     return "replay" if record_mode == "none" else "live"
 
 
-def _first_set(names: tuple[str, ...]) -> str | None:
-    return next((os.environ[name] for name in names if os.environ.get(name)), None)
-
-
-def _live_coordinates() -> AzureCoordinates | list[str]:
-    found = [_first_set(names) for names, _ in LIVE_VARIABLES]
-    missing = [
-        f"{' or '.join(names)} ({what})"
-        for (names, what), value in zip(LIVE_VARIABLES, found, strict=True)
-        if value is None
-    ]
-    if missing:
-        return missing
-    subscription, resource_group, workspace, vault_url, secret = (str(v) for v in found)
-    return AzureCoordinates(
-        subscription,
-        resource_group,
-        workspace,
-        vault_url,
-        secret,
-        blob_url=os.environ.get(LIVE_BLOB_VARIABLE) or None,
-    )
-
-
 def cassette_dir(config: pytest.Config) -> Path:
     """``--cassette-dir``, else ``$OBO_CASSETTE_DIR``, else ``<rootdir>/cassettes``."""
     chosen = config.getoption("--cassette-dir", default=None) or os.environ.get(
@@ -161,14 +103,6 @@ def pytest_configure(config: pytest.Config) -> None:
             "--azure=fake records cassettes: add --record-mode=rewrite (record all again) or "
             "--record-mode=once (record missing cassettes only)"
         )
-    if mode == "live":
-        coordinates = _live_coordinates()
-        if isinstance(coordinates, list):
-            raise pytest.UsageError(
-                "live recording (--record-mode other than none) needs a real workspace; set:\n  "
-                + "\n  ".join(coordinates)
-                + "\nor record against the fake Azure with --azure=fake."
-            )
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
@@ -197,6 +131,16 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     refuse_shared_cassettes(items)
+    # Live recording needs a real workspace, but only if a collected test uses the harness: a
+    # team's own --record-mode run of other vcr-free tests must not need one.
+    if azure_mode(config) == "live" and any(uses_harness(item) for item in items):
+        coordinates = live_coordinates()
+        if isinstance(coordinates, list):
+            raise pytest.UsageError(
+                "live recording (--record-mode other than none) needs a real workspace; set:\n  "
+                + "\n  ".join(coordinates)
+                + "\nor record against the fake Azure with --azure=fake."
+            )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -210,7 +154,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     context = item.stash.get(CONTEXT_KEY, None)
     if context is not None and call.when == "call":
         context.passed = report.passed
-    if call.excinfo is not None:
+    if call.excinfo is not None and item.get_closest_marker("vcr") is not None:
         from vcr.errors import CannotOverwriteExistingCassetteException
 
         error: BaseException | None = call.excinfo.value
