@@ -58,3 +58,20 @@ def test_every_route_names_its_rest_operation(fake_azure: FakeAzure) -> None:
 
     assert routes == set(REST_OPERATIONS)
     assert KeyVaultService(fake_azure.keyvault).rest_operations() == REST_OPERATIONS
+
+
+def test_versions_before_7_1_leave_out_recoverable_days(fake_azure: FakeAzure) -> None:
+    url = f"{VAULT_URL}/secrets/{SECRET_NAME}/?api-version=2016-10-01"
+
+    attributes = session_for(fake_azure).get(url, headers=bearer(KEY_VAULT)).json()["attributes"]
+
+    assert "recoverableDays" not in attributes
+    assert attributes["recoveryLevel"] == "Recoverable+Purgeable"
+
+
+def test_versions_from_7_1_send_recoverable_days(fake_azure: FakeAzure) -> None:
+    url = f"{VAULT_URL}/secrets/{SECRET_NAME}/?api-version=7.1"
+
+    attributes = session_for(fake_azure).get(url, headers=bearer(KEY_VAULT)).json()["attributes"]
+
+    assert attributes["recoverableDays"] == 90

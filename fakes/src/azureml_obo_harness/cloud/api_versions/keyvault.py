@@ -59,3 +59,6 @@ ACCEPTED: frozenset[str] = STABLE | PREVIEW
 
 LATEST_STABLE = "2026-04-01"
 """The version the 400 for an unknown one recommends (the newest GA version)."""
+
+WITHOUT_RECOVERABLE_DAYS = frozenset({"2015-06-01", "2016-10-01", "7.0", "7.0-preview"})
+"""Versions before ``SecretAttributes.recoverableDays`` (added in 7.1): the service leaves it out."""

@@ -3,12 +3,15 @@
 Key sets as the real service sends them (azure-sdk-assets recordings, api-version 2025-07-01):
 ``nbf``/``exp``, ``contentType`` and ``tags`` appear only when set; the value appears only where
 the service returns it (get and set, not update, recover, restore or any list).
+``recoverableDays`` came with api-version 7.1: older versions do not send it (a 2016-10-01
+recording shows ``recoveryLevel`` alone), so every function takes the request's ``api_version``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from azureml_obo_harness.cloud.api_versions.keyvault import WITHOUT_RECOVERABLE_DAYS
 from azureml_obo_harness.cloud.keyvault.models import (
     RECOVERABLE_DAYS,
     DeletedSecret,
@@ -19,8 +22,9 @@ from azureml_obo_harness.cloud.keyvault.models import (
 RECOVERY_LEVEL = "Recoverable+Purgeable"
 
 
-def attributes(version: SecretVersion) -> dict[str, Any]:
-    """``SecretAttributes``: enabled, nbf/exp when set, created, updated, the recovery level."""
+def attributes(version: SecretVersion, *, api_version: str | None = None) -> dict[str, Any]:
+    """``SecretAttributes``: enabled, nbf/exp when set, created, updated, the recovery level (and
+    ``recoverableDays`` from api-version 7.1 on)."""
     body: dict[str, Any] = {"enabled": version.enabled}
     if version.not_before is not None:
         body["nbf"] = version.not_before
@@ -31,18 +35,19 @@ def attributes(version: SecretVersion) -> dict[str, Any]:
             "created": version.created,
             "updated": version.updated,
             "recoveryLevel": RECOVERY_LEVEL,
-            "recoverableDays": RECOVERABLE_DAYS,
         }
     )
+    if api_version not in WITHOUT_RECOVERABLE_DAYS:
+        body["recoverableDays"] = RECOVERABLE_DAYS
     return body
 
 
-def _common(version: SecretVersion, secret_id: str) -> dict[str, Any]:
+def _common(version: SecretVersion, secret_id: str, api_version: str | None) -> dict[str, Any]:
     body: dict[str, Any] = {}
     if version.content_type is not None:
         body["contentType"] = version.content_type
     body["id"] = secret_id
-    body["attributes"] = attributes(version)
+    body["attributes"] = attributes(version, api_version=api_version)
     if version.tags:
         body["tags"] = dict(version.tags)
     return body
@@ -54,10 +59,14 @@ def version_id(vault: Vault, version: SecretVersion) -> str:
 
 
 def secret_bundle(
-    vault: Vault, version: SecretVersion, *, with_value: bool = True
+    vault: Vault,
+    version: SecretVersion,
+    *,
+    with_value: bool = True,
+    api_version: str | None = None,
 ) -> dict[str, Any]:
     """A ``SecretBundle``: with its value from get/set, without it from update/recover/restore."""
-    body = _common(version, version_id(vault, version))
+    body = _common(version, version_id(vault, version), api_version)
     if with_value:
         return {"value": version.value, **body}
     return body
@@ -71,19 +80,26 @@ def _recovery(vault: Vault, deleted: DeletedSecret) -> dict[str, Any]:
     }
 
 
-def deleted_secret_bundle(vault: Vault, deleted: DeletedSecret) -> dict[str, Any]:
+def deleted_secret_bundle(
+    vault: Vault, deleted: DeletedSecret, *, api_version: str | None = None
+) -> dict[str, Any]:
     """A ``DeletedSecretBundle``: the latest version's bundle without value, plus recovery fields."""
     latest = deleted.latest
-    return {**_recovery(vault, deleted), **_common(latest, version_id(vault, latest))}
+    return {**_recovery(vault, deleted), **_common(latest, version_id(vault, latest), api_version)}
 
 
-def secret_item(vault: Vault, version: SecretVersion, *, with_version: bool) -> dict[str, Any]:
+def secret_item(
+    vault: Vault, version: SecretVersion, *, with_version: bool, api_version: str | None = None
+) -> dict[str, Any]:
     """A ``SecretItem`` of a list: its id names the version only when listing versions."""
     path = f"{version.name}/{version.version}" if with_version else version.name
-    return _common(version, f"{vault.url}/secrets/{path}")
+    return _common(version, f"{vault.url}/secrets/{path}", api_version)
 
 
-def deleted_secret_item(vault: Vault, deleted: DeletedSecret) -> dict[str, Any]:
+def deleted_secret_item(
+    vault: Vault, deleted: DeletedSecret, *, api_version: str | None = None
+) -> dict[str, Any]:
     """A ``DeletedSecretItem`` of ``GET /deletedsecrets``."""
     latest = deleted.latest
-    return {**_recovery(vault, deleted), **_common(latest, f"{vault.url}/secrets/{latest.name}")}
+    item = _common(latest, f"{vault.url}/secrets/{latest.name}", api_version)
+    return {**_recovery(vault, deleted), **item}

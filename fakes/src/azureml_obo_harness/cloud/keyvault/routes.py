@@ -143,13 +143,17 @@ class KeyVaultService(FakeService):
             not_before=_optional_time(attributes, "nbf"),
             expires=_optional_time(attributes, "exp"),
         )
-        return self._ok(request, bundles.secret_bundle(vault, version))
+        return self._ok(
+            request, bundles.secret_bundle(vault, version, api_version=_version(request))
+        )
 
     def get_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
         name = _secret_name(args["name"])
         version = self.backend.get_secret(vault.name, name, args.get("version"), caller=caller)
-        return self._ok(request, bundles.secret_bundle(vault, version))
+        return self._ok(
+            request, bundles.secret_bundle(vault, version, api_version=_version(request))
+        )
 
     def update_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
@@ -179,19 +183,27 @@ class KeyVaultService(FakeService):
         version = self.backend.update_secret(
             vault.name, name, args.get("version") or None, update, caller=caller
         )
-        return self._ok(request, bundles.secret_bundle(vault, version, with_value=False))
+        return self._ok(
+            request,
+            bundles.secret_bundle(vault, version, with_value=False, api_version=_version(request)),
+        )
 
     def delete_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
         name = _secret_name(args["name"])
         deleted = self.backend.delete_secret(vault.name, name, caller=caller)
-        return self._ok(request, bundles.deleted_secret_bundle(vault, deleted))
+        return self._ok(
+            request, bundles.deleted_secret_bundle(vault, deleted, api_version=_version(request))
+        )
 
     def list_secrets(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
         wanted = paging.page_request(request.args)
         latest = self.backend.list_secrets(vault.name, caller=caller)
-        items = [bundles.secret_item(vault, version, with_version=False) for version in latest]
+        items = [
+            bundles.secret_item(vault, version, with_version=False, api_version=_version(request))
+            for version in latest
+        ]
         return self._page(request, vault, items, wanted)
 
     def list_secret_versions(self, request: Request, args: Mapping[str, Any]) -> Response:
@@ -199,7 +211,10 @@ class KeyVaultService(FakeService):
         name = _secret_name(args["name"])
         wanted = paging.page_request(request.args)
         versions = self.backend.list_versions(vault.name, name, caller=caller)
-        items = [bundles.secret_item(vault, version, with_version=True) for version in versions]
+        items = [
+            bundles.secret_item(vault, version, with_version=True, api_version=_version(request))
+            for version in versions
+        ]
         return self._page(request, vault, items, wanted)
 
     # -- soft-deleted secrets --------------------------------------------------------------------
@@ -208,20 +223,28 @@ class KeyVaultService(FakeService):
         vault, caller = self._authenticate(request, args)
         name = _secret_name(args["name"])
         deleted = self.backend.get_deleted_secret(vault.name, name, caller=caller)
-        return self._ok(request, bundles.deleted_secret_bundle(vault, deleted))
+        return self._ok(
+            request, bundles.deleted_secret_bundle(vault, deleted, api_version=_version(request))
+        )
 
     def list_deleted_secrets(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
         wanted = paging.page_request(request.args)
         deleted = self.backend.list_deleted_secrets(vault.name, caller=caller)
-        items = [bundles.deleted_secret_item(vault, secret) for secret in deleted]
+        items = [
+            bundles.deleted_secret_item(vault, secret, api_version=_version(request))
+            for secret in deleted
+        ]
         return self._page(request, vault, items, wanted)
 
     def recover_deleted_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
         name = _secret_name(args["name"])
         version = self.backend.recover_deleted_secret(vault.name, name, caller=caller)
-        return self._ok(request, bundles.secret_bundle(vault, version, with_value=False))
+        return self._ok(
+            request,
+            bundles.secret_bundle(vault, version, with_value=False, api_version=_version(request)),
+        )
 
     def purge_deleted_secret(self, request: Request, args: Mapping[str, Any]) -> Response:
         vault, caller = self._authenticate(request, args)
@@ -252,7 +275,10 @@ class KeyVaultService(FakeService):
         except (binascii.Error, ValueError):
             raise bad_parameter("The backup 'value' is not base64url.") from None
         version = self.backend.restore_secret(vault.name, blob, caller=caller)
-        return self._ok(request, bundles.secret_bundle(vault, version, with_value=False))
+        return self._ok(
+            request,
+            bundles.secret_bundle(vault, version, with_value=False, api_version=_version(request)),
+        )
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -310,6 +336,10 @@ class KeyVaultService(FakeService):
             f"conn_type=Ipv4;addr={request.remote_addr};act_addr_fam=InterNetwork;"
         )
         response.headers["x-ms-request-id"] = new_request_id()
+
+
+def _version(request: Request) -> str | None:
+    return request.args.get("api-version")
 
 
 def _secret_name(name: str) -> str:
