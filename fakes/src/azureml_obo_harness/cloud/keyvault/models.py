@@ -92,7 +92,7 @@ class Vault:
 
 @dataclass(frozen=True)
 class SecretUpdate:
-    """The properties a PATCH changes; a field left ``UNCHANGED`` keeps its value."""
+    """The properties a PATCH changes: only those named in :attr:`fields`; the others keep their value."""
 
     enabled: bool | None = None
     content_type: str | None = None
