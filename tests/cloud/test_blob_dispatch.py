@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import requests
 from azureml_obo_harness.cloud import FakeAzure
-from azureml_obo_harness.cloud.blob.operations import OPERATIONS, Operation
+from azureml_obo_harness.cloud.blob.operations import OPERATIONS, SPEC_OPERATION_IDS, Operation
 from azureml_obo_harness.cloud.blob.routes import IMPLEMENTED
 from azureml_obo_harness.values import STORAGE_ACCOUNT
 
@@ -70,9 +70,8 @@ def test_an_unimplemented_spec_operation_is_501_naming_it(azure: FakeAzure, row:
 
 
 def test_the_table_covers_all_of_the_specs_operations() -> None:
-    names = {row.rest_name for row in OPERATIONS}
-    assert len(names) == 71
-    assert set(IMPLEMENTED) <= names
+    assert len(SPEC_OPERATION_IDS) == 71  # operationIds of blob.json 2027-03-07
+    assert set(IMPLEMENTED) <= {row.rest_name for row in OPERATIONS}
 
 
 def test_an_unknown_comp_is_the_services_400_naming_the_parameter(azure: FakeAzure) -> None:
@@ -119,3 +118,21 @@ def test_a_preview_spec_version_is_accepted(azure: FakeAzure) -> None:
     response = send(azure, "GET", "/work/b.txt", headers={"x-ms-version": "2020-06-02"})
 
     assert (response.status_code, response.content) == (200, b"bytes")
+
+
+def test_get_container_metadata_of_the_rest_reference_is_answered(azure: FakeAzure) -> None:
+    azure.blob.get_container(STORAGE_ACCOUNT, "work").metadata = {"upload_status": "done"}
+
+    response = send(azure, "GET", "/work", restype="container", comp="metadata")
+
+    assert response.status_code == 200
+    assert response.headers["x-ms-meta-upload_status"] == "done"
+
+
+def test_head_of_blob_metadata_is_get_blob_metadata(azure: FakeAzure) -> None:
+    azure.blob.set_metadata(STORAGE_ACCOUNT, "work", "b.txt", {"name": "code"})
+
+    response = send(azure, "HEAD", "/work/b.txt", comp="metadata")
+
+    assert (response.status_code, response.headers["x-ms-meta-name"]) == (200, "code")
+    assert azure.requests[-1].operation == "blob/get_blob_metadata"

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from werkzeug.wrappers import Response
 
-from azureml_obo_harness.cloud.blob.call import Call, StorageError, blob_headers
+from azureml_obo_harness.cloud.blob.call import Call, StorageError, blob_headers, http_date
 from azureml_obo_harness.cloud.http import ServiceError
 
 RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
@@ -74,6 +74,14 @@ def set_blob_metadata(call: Call) -> Response:
     """Blob_SetMetadata: replaces the metadata; 200 (the SDK raises on a 201 here)."""
     blob = call.backend.set_metadata(call.account, call.container, call.blob, call.metadata())
     return call.written(blob, 200)
+
+
+def get_blob_metadata(call: Call) -> Response:
+    """Blob_GetMetadata (the REST reference's; GET or HEAD): metadata, ETag, Last-Modified."""
+    blob = call.backend.get_blob(call.account, call.container, call.blob)
+    headers = {"ETag": blob.etag, "Last-Modified": http_date(blob.last_modified)}
+    headers.update({f"x-ms-meta-{key}": value for key, value in blob.metadata.items()})
+    return call.respond(200, headers=headers)
 
 
 def set_http_headers(call: Call) -> Response:

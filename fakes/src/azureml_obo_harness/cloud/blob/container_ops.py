@@ -63,6 +63,14 @@ def get_container_properties(call: Call) -> Response:
     return call.respond(200, headers=headers)
 
 
+def get_container_metadata(call: Call) -> Response:
+    """Container_GetMetadata (the REST reference's; GET or HEAD): metadata, ETag, Last-Modified."""
+    container = call.backend.get_container(call.account, call.container)
+    headers = {"ETag": container.etag, "Last-Modified": http_date(container.last_modified)}
+    headers.update({f"x-ms-meta-{key}": value for key, value in container.metadata.items()})
+    return call.respond(200, headers=headers)
+
+
 def delete_container(call: Call) -> Response:
     """Container_Delete: 202; a leased container needs its lease id."""
     call.backend.delete_container(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from azureml_obo_harness.cloud.http import ServiceError
 
@@ -23,6 +23,8 @@ class Lease:
 
     lease_id: str
     expires: float | None
+    seconds: int = -1
+    """The duration asked for (``-1``: infinite), which a renewal starts again."""
 
     def active(self) -> bool:
         """False once a fixed-duration lease has run out."""
@@ -60,7 +62,12 @@ def acquire(current: Lease | None, duration: str | None, proposed: str | None) -
     lease_id = proposed or str(uuid.uuid4())
     if current is not None and current.active() and current.lease_id != lease_id:
         raise ServiceError(409, "LeaseAlreadyPresent", "There is already a lease present.")
-    return Lease(lease_id, None if seconds == -1 else time.time() + seconds)
+    return Lease(lease_id, None if seconds == -1 else time.time() + seconds, seconds)
+
+
+def renewed(lease: Lease) -> Lease:
+    """The lease with its duration started again."""
+    return replace(lease, expires=None if lease.seconds == -1 else time.time() + lease.seconds)
 
 
 def held(current: Lease | None, lease_id: str | None) -> Lease:

@@ -253,6 +253,8 @@ class BlobBackend:
                     found.lease = None
                 elif action == "change":
                     found.lease = replace(current, lease_id=proposed or "")
+                else:
+                    found.lease = leases.renewed(current)
             return found
 
     # -- blobs -----------------------------------------------------------------------------------

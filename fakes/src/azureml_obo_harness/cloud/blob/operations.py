@@ -96,7 +96,7 @@ COPY = "h:x-ms-copy-source"
 NO_COPY = "!h:x-ms-copy-source"
 
 # fmt: off
-OPERATIONS: tuple[Operation, ...] = (
+SPEC_OPERATIONS: tuple[Operation, ...] = (
     # -- account: /?... ----------------------------------------------------------------------
     _row("Service_SetProperties", "PUT", A, "service", "properties", "write", "set_service_properties"),
     _row("Service_GetProperties", "GET", A, "service", "properties", "read", "get_service_properties"),
@@ -180,7 +180,19 @@ OPERATIONS: tuple[Operation, ...] = (
 # fmt: on
 """Most specific first within one (method, level, restype, comp): the first row that matches wins."""
 
-SPEC_OPERATION_IDS = frozenset(row.rest_name for row in OPERATIONS)
+# fmt: off
+DOCUMENTED_OPERATIONS: tuple[Operation, ...] = (
+    _row("Container_GetMetadata", "GET", C, "container", "metadata", "read", "get_container_metadata"),
+    _row("Blob_GetMetadata", "GET", B, None, "metadata", "read", "get_blob_metadata"),
+)
+# fmt: on
+"""Operations of the REST reference (learn.microsoft.com/rest/api/storageservices: "Get Container
+Metadata", "Get Blob Metadata", also answered on ``HEAD``) that the swagger does not list: the
+service answers them, so refusing them would be a wrong refusal."""
+
+OPERATIONS = SPEC_OPERATIONS + DOCUMENTED_OPERATIONS
+
+SPEC_OPERATION_IDS = frozenset(row.rest_name for row in SPEC_OPERATIONS)
 
 BY_FAKE_NAME: dict[str, Operation] = {row.fake_name: row for row in OPERATIONS}
 
