@@ -11,13 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
-
 from azureml_obo_harness.recording.coordinates import (
     BLOB_VARIABLE,
     COORDINATE_VARIABLES,
     AzureCoordinates,
     live_coordinates,
 )
+
 from obo_job import settings as job_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from azureml_obo_harness.cloud import FakeAzure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +30,20 @@ def _record_live(azure: FakeAzure, cassettes: Path) -> subprocess.CompletedProce
         if not name.startswith(("AZURE", "OBO_", "MLFLOW_", "IDENTITY_", "MSI_", "PYTEST_"))
     }
     return subprocess.run(
-        [sys.executable, "-m", "pytest", TEST, "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
-        + ["--record-mode=rewrite", "--cassette-dir", str(cassettes)],
+        [
+            *(
+                sys.executable,
+                "-m",
+                "pytest",
+                TEST,
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:xdist",
+            ),
+            *("--record-mode=rewrite", "--cassette-dir", str(cassettes)),
+        ],
         cwd=ROOT,
         env={**inherited, **azure.environ()},
         capture_output=True,
