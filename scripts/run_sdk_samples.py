@@ -1,0 +1,174 @@
+"""Run the official Azure SDK samples, unchanged, against the fake Azure; print each one's result.
+
+    python scripts/run_sdk_samples.py --download /tmp/sdk-samples     # fetch the sdists first
+    python scripts/run_sdk_samples.py /tmp/sdk-samples/azure_keyvault_secrets-4.12.0/samples
+
+Each sample file runs in its own process against its own fresh ``FakeAzure`` (every Key Vault
+secret permission and the blob data roles granted to the fake user), with the fake's variables
+(``HTTPS_PROXY``, the CA bundle, ``OBO_ENDPOINT``...) and the ones the samples read (``VAULT_URL``,
+``AZURE_SUBSCRIPTION_ID``, ``RESOURCE_GROUP_NAME``, ``STORAGE_CONNECTION_STRING``...) set to the
+fake's values. The credential is swapped by ``scripts/sample_credential/sitecustomize.py``, put
+first on the samples' ``PYTHONPATH`` (read it for what it swaps and why). A sample passes when it
+exits 0; otherwise the first line of its error is printed.
+
+``--download DIR`` fetches the source distributions of the installed azure-keyvault-secrets,
+azure-storage-blob and azure-ai-ml from the package index (``pip download --no-binary :all:``)
+into DIR and unpacks them; their ``samples/`` folders are then run unless paths are given. The
+samples are public code and are never committed. The default selection (``--only``) is the set
+the issue names: Key Vault secrets (all), Blob hello world and authentication, azure-ai-ml jobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from azureml_obo_harness import values
+from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.cloud.ml import Workspace
+
+SDISTS = ("azure-keyvault-secrets", "azure-storage-blob", "azure-ai-ml")
+CREDENTIAL_SWAP = Path(__file__).parent / "sample_credential"
+DEFAULT_SAMPLES = (
+    "azure_keyvault_secrets-*/samples/*.py",
+    "azure_storage_blob-*/samples/blob_samples_hello_world*.py",
+    "azure_storage_blob-*/samples/blob_samples_authentication*.py",
+    "azure_ai_ml-*/samples/ml_samples_command_configurations.py",
+    "azure_ai_ml-*/samples/ml_samples_sweep_configurations.py",
+    "azure_ai_ml-*/samples/ml_samples_misc.py",
+)
+SAMPLE_INPUTS = {"SampleSource.txt": b"Hello from the fake Azure's sample runner.\n"}
+"""Files samples read next to themselves that the sdists do not ship (the repository has them)."""
+SAMPLE_WORKSPACES = ("test-ws1",)
+"""Workspaces azure-ai-ml's samples name in their code (besides the fake's default one)."""
+FAKE_ACCOUNT_KEY = "ZmFrZS1rZXk="  # "fake-key": dropped by the credential swap, never sent
+
+
+def download(folder: Path) -> None:
+    """Fetch and unpack the sdists of the installed SDK versions into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pins = [f"{name}=={importlib.metadata.version(name)}" for name in SDISTS]
+    command = [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
+    subprocess.run([*command, "--no-binary", ":all:", "-d", str(folder), *pins], check=True)
+    for archive in folder.glob("*.tar.gz"):
+        with tarfile.open(archive) as tar:
+            tar.extractall(folder, filter="data")
+
+
+def samples(paths: Sequence[Path], folder: Path | None) -> Iterator[Path]:
+    """The sample files: those given (files, or every ``*.py`` under a folder), else the defaults."""
+    if paths:
+        for path in paths:
+            yield from sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        return
+    if folder is None:
+        raise SystemExit("name sample files or folders, or give --download DIR")
+    for pattern in DEFAULT_SAMPLES:
+        yield from sorted(folder.glob(pattern))
+
+
+def sample_environment(azure: FakeAzure) -> dict[str, str]:
+    """The process environment of one sample: the fake's variables and the samples' own."""
+    account = values.STORAGE_ACCOUNT
+    env = dict(os.environ)
+    env.update(azure.environ())
+    env.update(
+        {
+            "FAKE_AZURE_SAMPLES": "1",
+            "PYTHONPATH": os.pathsep.join(
+                [str(CREDENTIAL_SWAP), *filter(None, [os.environ.get("PYTHONPATH")])]
+            ),
+            "VAULT_URL": values.VAULT_URL,
+            "AZURE_SUBSCRIPTION_ID": values.SUBSCRIPTION_ID,
+            "RESOURCE_GROUP_NAME": values.RESOURCE_GROUP,
+            "AZURE_RESOURCE_GROUP": values.RESOURCE_GROUP,
+            "WORKSPACE_NAME": values.WORKSPACE_NAME,
+            "AZUREML_WORKSPACE_NAME": values.WORKSPACE_NAME,
+            "STORAGE_ACCOUNT_NAME": account,
+            "OAUTH_STORAGE_ACCOUNT_NAME": account,
+            "STORAGE_ACCOUNT_KEY": FAKE_ACCOUNT_KEY,
+            "STORAGE_CONNECTION_STRING": (
+                f"DefaultEndpointsProtocol=https;AccountName={account};"
+                f"AccountKey={FAKE_ACCOUNT_KEY};EndpointSuffix=core.windows.net"
+            ),
+            "AZURE_TENANT_ID": values.TENANT_ID,
+            "AZURE_CLIENT_ID": values.CLIENT_APP_ID,
+            "AZURE_CLIENT_SECRET": "fake-client-secret",
+            "ACTIVE_DIRECTORY_TENANT_ID": values.TENANT_ID,
+            "ACTIVE_DIRECTORY_APPLICATION_ID": values.CLIENT_APP_ID,
+            "ACTIVE_DIRECTORY_APPLICATION_SECRET": "fake-client-secret",
+        }
+    )
+    return env
+
+
+def first_error_line(output: str) -> str:
+    """The line that names the failure: the exception line of a traceback, else the last line."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in reversed(lines):
+        head = line.split(":", 1)[0]
+        if head.endswith(("Error", "Exception", "Exit")) and " " not in head:
+            return line[:300]
+    return lines[-1][:300] if lines else "(no output)"
+
+
+def run_sample(sample: Path, *, timeout: float) -> tuple[bool, str]:
+    """Run one sample against a fresh fake; (passed, what to print)."""
+    with FakeAzure() as azure, tempfile.TemporaryDirectory(prefix="sdk-sample-") as workdir:
+        azure.grant(azure.user.object_id, ["all"])
+        azure.grant_storage(azure.user.object_id, ["read", "write", "delete"])
+        for name in SAMPLE_WORKSPACES:
+            azure.ml.add_workspace(Workspace(name=name))
+        # A copy of the samples folder: samples write files next to themselves and import
+        # their siblings.
+        shutil.copytree(sample.parent, workdir, dirs_exist_ok=True)
+        for name, content in SAMPLE_INPUTS.items():
+            (Path(workdir) / name).write_bytes(content)
+        try:
+            done = subprocess.run(
+                [sys.executable, sample.name],
+                cwd=workdir,
+                env=sample_environment(azure),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            return False, f"did not finish in {timeout:g} s"
+    if done.returncode == 0:
+        return True, "passed"
+    return False, first_error_line(done.stderr or done.stdout)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the samples; exit 1 if any failed."""
+    parser = argparse.ArgumentParser(prog="scripts/run_sdk_samples.py", description=__doc__)
+    parser.add_argument("paths", nargs="*", type=Path, help="sample files or folders")
+    parser.add_argument("--download", type=Path, metavar="DIR", help="fetch the sdists into DIR")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds per sample")
+    args = parser.parse_args(argv)
+    if args.download is not None:
+        download(args.download)
+    results = []
+    for sample in samples(args.paths, args.download):
+        passed, what = run_sample(sample, timeout=args.timeout)
+        results.append(passed)
+        print(
+            f"{'passed' if passed else 'FAILED'}  {sample.parent.parent.name}/{sample.name}"
+            + ("" if passed else f": {what}"),
+            flush=True,
+        )
+    print(f"{sum(results)}/{len(results)} samples passed")
+    return 0 if results and all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
