@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from azureml_obo_harness.cloud.operations import add_operations_parser, run_operations
 from azureml_obo_harness.cloud.server import FakeAzure
 from azureml_obo_harness.jobrun.cli import add_run_job_parser, request_from
 from azureml_obo_harness.jobrun.runner import run_job
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--obo-down", action="store_true", help="the OBO endpoint refuses to answer")
     run.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- COMMAND ...")
     add_run_job_parser(commands)
+    add_operations_parser(commands)
     return parser
 
 
@@ -138,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     if arguments.command == "run-job":
         return run_job(request_from(arguments), environ=os.environ, cwd=Path.cwd())
+    if arguments.command == "operations":
+        return run_operations(arguments)
     if arguments.command == "serve":
         return serve(port=arguments.port, spark=arguments.spark)
     return run(
