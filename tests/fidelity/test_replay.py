@@ -16,17 +16,12 @@ from tests.fidelity.recording import RECORDINGS, load_all
 from tests.fidelity.replay import replay
 
 RECORDINGS_BY_NAME = {recording.name: recording for recording in load_all(RECORDINGS)}
-_OLD_API_ATTRIBUTES = (
-    "api-version 2016-10-01 answers secret attributes without recoverableDays; the fake adds it "
-    "whatever the version (keyvault: attributes by api-version)"
-)
 _JOB_FIELDS = (
     "the fake's job lacks fields the service adds (secretsConfiguration, autologgerSettings, "
     "queueSettings.priority, resources.locations, outputs.default...) and adds parentJobName "
     "(ml: job resource shape)"
 )
 KNOWN_DISAGREEMENTS: dict[str, dict[int, str]] = {
-    "keyvault-secret-recover-2016-10-01.json": dict.fromkeys([1, 2, 4, 5, 7], _OLD_API_ATTRIBUTES),
     "ml-command-job-with-dataset.json": {5: _JOB_FIELDS},
     "ml-environment-get.json": {
         0: "the fake's environment version lacks autoDeleteSetting, autoRebuild, condaFile, "
