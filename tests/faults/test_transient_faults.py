@@ -11,6 +11,9 @@ import responses
 
 from tests.faults.conftest import RunJob
 
+CHILD = "fake-parent-run-iris"
+"""The child job's name for the fake's parent run."""
+
 # One route of each service the OBO job calls, in the order it calls them.
 ROUTES = ["obo/token", "keyvault/get_secret", "ml/create_or_update_job", "blob/put_blob"]
 
@@ -49,7 +52,8 @@ def test_a_server_error_followed_by_success_is_retried(
     fault = fake_azure_env.faults.add(route, status=status, times=1)
     assert run_job().child_submitted is True
     assert fault.hits == 1
-    assert len(fake_azure_env.jobs) == 1
+    # The faulted PUT never reached the service: one submission, however the retry went.
+    assert fake_azure_env.job_submissions(CHILD) == 1
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -57,7 +61,7 @@ def test_a_connection_reset_is_retried(route: str, fake_azure_env: Any, run_job:
     fault = fake_azure_env.faults.add(route, reset=True, times=1)
     assert run_job().child_submitted is True
     assert fault.hits == 1
-    assert len(fake_azure_env.jobs) == 1
+    assert fake_azure_env.job_submissions(CHILD) == 1
 
 
 # The request of each service the job sends first, as a URL pattern.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +22,8 @@ from azureml_obo_harness.cloud.ml.assets import (
 from azureml_obo_harness.cloud.ml.models import MlBackend, iso_now, user_error
 from azureml_obo_harness.cloud.service import Handler
 
-_KIND = f"<any({', '.join(KINDS)}):kind>"
+SINGULAR = {"models": "model", "data": "data", "environments": "environment"}
+REST_NAMES = {"models": "Model", "data": "Data", "environments": "Environment"}
 
 
 class AssetRoutes:
@@ -31,50 +33,87 @@ class AssetRoutes:
         self.backend = backend
 
     def rules(self) -> list[Rule]:
-        def rule(path: str, operation: str, method: str) -> Rule:
-            return Rule(
-                f"{WORKSPACE_PATH}/{_KIND}{path}",
-                host=ARM_HOST,
-                endpoint=f"ml/{operation}",
-                methods=[method],
-            )
-
-        return [
-            rule("", "list_asset_containers", "GET"),
-            rule("/<name>/versions", "list_asset_versions", "GET"),
-            rule("/<name>/versions/<version>", "get_asset_version", "GET"),
-            rule("/<name>/versions/<version>", "create_or_update_asset_version", "PUT"),
-        ]
+        rules = []
+        for kind in KINDS:
+            for path, operation, method in self._table(kind):
+                rules.append(
+                    Rule(
+                        f"{WORKSPACE_PATH}/{kind}{path}",
+                        host=ARM_HOST,
+                        endpoint=operation,
+                        methods=[method],
+                    )
+                )
+        return rules
 
     def handlers(self) -> Mapping[str, Handler]:
+        handlers: dict[str, Handler] = {}
+        actions = {
+            "list_containers": self.list_containers,
+            "list_versions": self.list_versions,
+            "get_version": self.get_version,
+            "create_or_update_version": self.create_or_update_version,
+        }
+        for kind in KINDS:
+            for action, operation in self._operations(kind).items():
+                handlers[operation] = functools.partial(actions[action], kind=kind)
+        return handlers
+
+    def rest_operations(self) -> Mapping[str, str]:
+        """Each operation's REST operationId (``ModelVersions_Get``...)."""
+        rest = {}
+        for kind in KINDS:
+            name = REST_NAMES[kind]
+            ids = {
+                "list_containers": f"{name}Containers_List",
+                "list_versions": f"{name}Versions_List",
+                "get_version": f"{name}Versions_Get",
+                "create_or_update_version": f"{name}Versions_CreateOrUpdate",
+            }
+            for action, operation in self._operations(kind).items():
+                rest[operation] = ids[action]
+        return rest
+
+    @staticmethod
+    def _operations(kind: str) -> dict[str, str]:
+        one = SINGULAR[kind]
         return {
-            "ml/list_asset_containers": self.list_containers,
-            "ml/list_asset_versions": self.list_versions,
-            "ml/get_asset_version": self.get_version,
-            "ml/create_or_update_asset_version": self.create_or_update_version,
+            "list_containers": f"ml/list_{one}_containers",
+            "list_versions": f"ml/list_{one}_versions",
+            "get_version": f"ml/get_{one}_version",
+            "create_or_update_version": f"ml/create_or_update_{one}_version",
         }
 
-    def list_containers(self, request: Request, args: Mapping[str, Any]) -> Response:
+    def _table(self, kind: str) -> list[tuple[str, str, str]]:
+        operations = self._operations(kind)
+        return [
+            ("", operations["list_containers"], "GET"),
+            ("/<name>/versions", operations["list_versions"], "GET"),
+            ("/<name>/versions/<version>", operations["get_version"], "GET"),
+            ("/<name>/versions/<version>", operations["create_or_update_version"], "PUT"),
+        ]
+
+    def list_containers(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
         workspace, _ = authenticate(self.backend, request, args)
         latest: dict[str, AssetVersion] = {}
-        for asset in sort_versions(self._versions(workspace.assets.values(), args["kind"])):
+        for asset in sort_versions(self._versions(workspace.assets.values(), kind)):
             latest.setdefault(asset.name, asset)
         containers = [asset.container_resource(workspace.arm_id) for asset in latest.values()]
         return ok(arm.page(request, containers, page_size=self.backend.page_size))
 
-    def list_versions(self, request: Request, args: Mapping[str, Any]) -> Response:
+    def list_versions(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
         workspace, _ = authenticate(self.backend, request, args)
         versions = [
             asset
-            for asset in self._versions(workspace.assets.values(), args["kind"])
+            for asset in self._versions(workspace.assets.values(), kind)
             if asset.name == args["name"]
         ]
         resources = [asset.as_resource(workspace.arm_id) for asset in sort_versions(versions)]
         return ok(arm.page(request, resources, page_size=self.backend.page_size))
 
-    def get_version(self, request: Request, args: Mapping[str, Any]) -> Response:
+    def get_version(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
         workspace, _ = authenticate(self.backend, request, args)
-        key = (str(args["kind"]), str(args["name"]), str(args["version"]))
+        key = (kind, str(args["name"]), str(args["version"]))
         found = workspace.assets.get(key)
         if found is None:
             raise user_error(
@@ -84,11 +123,13 @@ class AssetRoutes:
             )
         return ok(found.as_resource(workspace.arm_id))
 
-    def create_or_update_version(self, request: Request, args: Mapping[str, Any]) -> Response:
+    def create_or_update_version(
+        self, request: Request, args: Mapping[str, Any], *, kind: str
+    ) -> Response:
         """Register a version (201), or update one (200). A model needs ``modelUri`` and a data
         asset ``dataUri`` (else the service's 400); an environment an image or a build."""
         workspace, user = authenticate(self.backend, request, args)
-        kind, name, version = str(args["kind"]), str(args["name"]), str(args["version"])
+        kind, name, version = kind, str(args["name"]), str(args["version"])
         properties = arm.properties_of(request)
         needed = required_field(kind)
         if needed and not properties.get(needed):

@@ -48,17 +48,10 @@ REST_OPERATIONS = {
     "ml/get_code_version": "CodeVersions_Get",
     "ml/create_or_update_code_version": "CodeVersions_CreateOrUpdate",
     "ml/start_pending_upload": "CodeVersions_CreateOrGetStartPendingUpload",
-    "ml/list_asset_containers": "ModelContainers_List / DataContainers_List / "
-    "EnvironmentContainers_List",
-    "ml/list_asset_versions": "ModelVersions_List / DataVersions_List / EnvironmentVersions_List",
-    "ml/get_asset_version": "ModelVersions_Get / DataVersions_Get / EnvironmentVersions_Get",
-    "ml/create_or_update_asset_version": "ModelVersions_CreateOrUpdate / "
-    "DataVersions_CreateOrUpdate / EnvironmentVersions_CreateOrUpdate",
     "ml/list_jobs": "Jobs_List",
     "ml/get_job": "Jobs_Get",
     "ml/create_or_update_job": "Jobs_CreateOrUpdate",
     "ml/cancel_job": "Jobs_Cancel",
-    "ml/get_operation": "(the cancel's Location / Azure-AsyncOperation status)",
 }
 """Each ARM operation's REST operationId (``specification/machinelearningservices``)."""
 
@@ -127,7 +120,11 @@ class MlService(FakeService):
 
     def rest_operations(self) -> Mapping[str, str]:
         """Each operation's REST operationId (ARM's from the REST specs; run history's by path)."""
-        return {**REST_OPERATIONS, **self.run_history.rest_operations()}
+        return {
+            **REST_OPERATIONS,
+            **self.assets.rest_operations(),
+            **self.run_history.rest_operations(),
+        }
 
     def knows_host(self, host: str) -> bool:
         host = host.lower()

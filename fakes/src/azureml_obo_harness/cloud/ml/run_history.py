@@ -35,13 +35,14 @@ EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
 """Clock time 0 as the run history shows times (the fake clock counts seconds from it)."""
 
 REST_OPERATIONS = {
-    "ml/get_discovery": "Discovery (GET /discovery)",
-    "ml/get_run": "Runs_Get (run history v1.0)",
-    "ml/get_run_details": "Runs_GetDetails (run history v1.0)",
-    "ml/list_run_children": "Runs_GetChild (run history v1.0)",
-    "ml/get_run_data": "Runs_GetRunData (run history v1.0)",
-    "ml/modify_run": "Runs_AddOrModifyByExperimentName (run history v1.0)",
+    "ml/get_run": "Runs_Get",
+    "ml/get_run_details": "Runs_GetDetails",
+    "ml/list_run_children": "Runs_GetChild",
+    "ml/get_run_data": "Runs_GetRunData",
+    "ml/modify_run": "Runs_AddOrModifyByExperimentName",
 }
+"""The run history service's operationIds (its swagger, as azure-ai-ml's generated
+``_restclient/runhistory`` client names them); discovery has none."""
 
 
 class RunHistoryRoutes:
