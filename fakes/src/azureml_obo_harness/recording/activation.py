@@ -22,6 +22,8 @@ HARNESS_FIXTURES = frozenset(
         "fake_azure_env",
         "fake_azure_session",
         "fake_credential",
+        "live_obo_bridge",
+        "obo_bridge_upstream",
         "recording_context",
         "replay_skipped_sleeps",
         "unique_name",

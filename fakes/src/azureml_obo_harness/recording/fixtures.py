@@ -82,6 +82,37 @@ def fake_azure_session(
             os.environ.update(saved)
 
 
+@pytest.fixture(scope="session")
+def obo_bridge_upstream() -> Any:
+    """The credential whose tokens ``--obo-bridge`` serves: ``DefaultAzureCredential`` (override
+    to sign in another way)."""
+    from azureml_obo_harness.bridge import default_upstream_credential
+
+    return default_upstream_credential()
+
+
+@pytest.fixture(scope="session")
+def live_obo_bridge(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """With ``--obo-bridge`` (live only): a running
+    :class:`~azureml_obo_harness.bridge.UserTokenBridge` for the session, its ``OBO_ENDPOINT`` in
+    ``os.environ``, so the live credential is ``AzureMLOnBehalfOfCredential`` acting as you; else
+    None. Tokens are never logged or written; the endpoint stops with the session."""
+    if not pytestconfig.getoption("--obo-bridge", default=False):
+        yield None
+        return
+    from azureml_obo_harness.bridge import user_token_bridge
+
+    upstream = request.getfixturevalue("obo_bridge_upstream")  # built only when asked for
+    saved = dict(os.environ)
+    with user_token_bridge(upstream) as bridge:
+        os.environ.update(bridge.environ())
+        try:
+            yield bridge
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
 def _sync_credential(mode: str) -> Any:
     if mode == "replay":
         from azureml_obo_harness.credential import FakeCredential
@@ -102,6 +133,7 @@ def _sync_credential(mode: str) -> Any:
 def azure_credential(
     pytestconfig: pytest.Config,
     fake_azure_session: Any,
+    live_obo_bridge: Any,
     recording_context: RecordingContext,
     azure_test_isolation: None,
 ) -> Any:
@@ -120,6 +152,7 @@ def azure_credential(
 def async_azure_credential(
     pytestconfig: pytest.Config,
     fake_azure_session: Any,
+    live_obo_bridge: Any,
     recording_context: RecordingContext,
     azure_test_isolation: None,
 ) -> Any:

@@ -64,6 +64,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(with --record-mode=once or rewrite)",
     )
     group.addoption(
+        "--obo-bridge",
+        action="store_true",
+        default=False,
+        help="live: record with AzureMLOnBehalfOfCredential, served your own tokens "
+        "(DefaultAzureCredential: az login...) by a local OBO endpoint, so the production "
+        "credential path records on this machine",
+    )
+    group.addoption(
         "--cassette-dir",
         default=None,
         metavar="DIR",
@@ -102,6 +110,11 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "--azure=fake records cassettes: add --record-mode=rewrite (record all again) or "
             "--record-mode=once (record missing cassettes only)"
+        )
+    if config.getoption("--obo-bridge", default=False) and mode != "live":
+        raise pytest.UsageError(
+            "--obo-bridge records live as you: give it with --record-mode=once or rewrite, "
+            "without --azure=fake (the fake Azure has an OBO endpoint of its own)"
         )
 
 
