@@ -307,3 +307,28 @@ def test_every_put_of_a_name_is_counted_accepted_or_refused(
 
 def operations(azure: FakeAzure) -> list[str]:
     return [request.operation for request in azure.requests]
+
+
+def test_the_job_samples_calls_in_their_order_run_against_the_fake(
+    fake_azure_env: FakeAzure,
+    ml_client: MLClient,
+    code_dir: Path,
+    tmp_path: Path,
+    stream_sleeps: list[float],
+) -> None:
+    # The order of azure-ai-ml's job samples (ml_samples_misc.py, job_operations_*): submit,
+    # get, list the children of a parent, stream, download, cancel, archive, restore.
+    fake_azure_env.auto_advance_jobs(10)
+    submitted = ml_client.jobs.create_or_update(child_job(code_dir, name="iris-dataset-job-1"))
+    assert ml_client.jobs.get(submitted.name).name == "iris-dataset-job-1"
+    assert list(ml_client.jobs.list(parent_job_name="iris-dataset-job-1")) == []
+    ml_client.jobs.stream("iris-dataset-job-1")
+    ml_client.jobs.download("iris-dataset-job-1", download_path=tmp_path / "job-1-logs")
+    ml_client.jobs.begin_cancel("iris-dataset-job-1").result()
+    ml_client.jobs.archive("iris-dataset-job-1")
+    ml_client.jobs.restore("iris-dataset-job-1")
+
+    assert ml_client.jobs.get("iris-dataset-job-1").status == "Completed"  # ended before cancel
+    # Nothing refused as unimplemented, nothing broken (404s are the SDK's own probes: the code
+    # blob's HEAD before its upload).
+    assert [r.operation for r in fake_azure_env.requests if r.status >= 500] == []
