@@ -17,6 +17,7 @@ from azure.ai.ml import Input, MLClient, command
 from azure.ai.ml.entities import Command, Job
 from azure.core.exceptions import ResourceNotFoundError
 
+from obo_job.sdk_output import without_sdk_colour_reset
 from obo_job.settings import ChildJobSettings
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ def submit_child_job(ml_client: MLClient, job: Command) -> SubmittedChild:
         existing = ml_client.jobs.get(job.name)
     except ResourceNotFoundError:
         logger.info("submitting child job %s", job.name)
-        return SubmittedChild(job=ml_client.jobs.create_or_update(job), submitted=True)
+        with without_sdk_colour_reset():  # the upload's bare escape sequence on stderr
+            return SubmittedChild(job=ml_client.jobs.create_or_update(job), submitted=True)
     logger.info("child job %s exists already (an earlier attempt submitted it)", job.name)
     return SubmittedChild(job=existing, submitted=False)
