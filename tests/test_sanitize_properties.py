@@ -1,30 +1,55 @@
-"""Property-based tests of sanitizing: a secret-shaped value anywhere in an interaction is removed.
+"""Property-based tests: every kind of leak, in every location it can occur, is scrubbed by the
+sanitizer and caught by the scan.
 
-Hypothesis builds interactions with a secret of one kind placed in one location (a header, a query
-parameter, a JSON field at any depth, a form field) and checks that after sanitizing the secret is
-gone and the leak scan finds nothing; and that sanitizing twice changes nothing more.
+Hypothesis builds interactions with one secret of one kind placed in one location (a header, a
+query parameter, a JSON field at any depth, a form field) and checks that:
+
+- after sanitizing, the secret is gone and the leak scan finds nothing;
+- planted into an interaction *after* sanitizing (a cassette edited by hand, or written by another
+  tool), the scan, knowing nothing of the run, finds it under the right kind;
+- sanitizing twice changes nothing more.
 """
 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
+import yaml
 from azureml_obo_harness.recording.sanitize import Sanitizer
 from azureml_obo_harness.scan import scan_text
+from azureml_obo_harness.scan.patterns import (
+    CREDENTIAL_FIELDS,
+    TOKEN_FIELDS,
+    USER_FIELDS,
+    field_name,
+    is_fake_ip,
+    is_placeholder,
+)
+from azureml_obo_harness.scan.rules import has_shape
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 EXAMPLES = 150
 """Examples per property and run (README, Reliability, counts them)."""
 
-names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+ALL = ("header", "query", "json", "form")
+VAULT_SECRET_URI = "https://fake-vault.vault.azure.net/secrets/s/?api-version=2026-04-01"
+
+names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8).filter(
+    lambda n: field_name(n) not in TOKEN_FIELDS | CREDENTIAL_FIELDS | USER_FIELDS | {"value"}
+)
 b64url = st.text(
     alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
     min_size=12,
     max_size=40,
 )
+opaque = b64url.filter(lambda v: not is_placeholder(v) and not has_shape(v))
+"""A secret with no shape of its own: an opaque refresh token, a password, a client secret."""
 
 
 def _jwt(payload: str, signature: str) -> str:
@@ -33,75 +58,205 @@ def _jwt(payload: str, signature: str) -> str:
     return f"{header}.{claims.decode()}.{signature}"
 
 
+@dataclass(frozen=True)
+class Secret:
+    """One planted leak: its kind, the field it sits under (None: any name), the text planted
+    and the part of it that must disappear."""
+
+    kind: str
+    field: str | None
+    planted: str
+    core: str
+
+
 hex_digits = st.text(alphabet="0123456789abcdef", min_size=32, max_size=32).filter(
     lambda h: not h.startswith("0" * 20)  # outside the fake GUID set
 )
-secrets = st.one_of(
-    st.builds(_jwt, b64url, b64url).map(lambda t: ("jwt", t, t)),
-    hex_digits.map(lambda h: f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}").map(
-        lambda g: ("guid", g, g)
-    ),
-    b64url.map(lambda s: ("sas-signature", f"sig={s}", s)),
-    b64url.map(lambda s: ("bearer", f"Bearer {s}", s)),
-    st.binary(min_size=64, max_size=64)
-    .map(lambda b: base64.b64encode(b).decode())
-    .map(lambda k: ("account-key", k, k)),
-    b64url.map(lambda s: ("connection-string", f"AccountName=x;AccountKey={s};", s)),
-    b64url.map(
-        lambda s: ("pem", f"-----BEGIN PRIVATE KEY-----\n{s}\n-----END PRIVATE KEY-----", s)
-    ),
-    names.map(lambda n: ("email", f"{n}@contoso-corp.com", f"{n}@contoso-corp.com")),
+public_ips = st.one_of(st.ip_addresses(v=4), st.ip_addresses(v=6)).filter(
+    lambda a: (
+        a.is_global
+        and not is_fake_ip(str(a))
+        and not (
+            isinstance(a, ipaddress.IPv6Address) and (a.ipv4_mapped or a.sixtofour or a.teredo)
+        )
+    )
 )
-"""(kind, text to plant, the part that must disappear)"""
-
-locations = st.sampled_from(["header", "query", "json", "form"])
+person = st.tuples(names, names).map(lambda t: f"{t[0].title()} {t[1].title()}")
 
 
-def _plant(planted: str, location: str, key: str, depth: int) -> dict[str, Any]:
-    headers: dict[str, list[str]] = {"Accept": ["application/json"]}
-    uri = "https://fake-vault.vault.azure.net/secrets/s/?api-version=2026-04-01"
-    body: Any = None
-    content_type = "application/json"
-    if location == "header":
-        headers[f"x-custom-{key}"] = [planted]
-    elif location == "query":
-        uri += f"&{key}={planted}"
-    elif location == "json":
-        nested: Any = planted
-        for level in range(depth):
-            nested = {f"{key}{level}": nested} if level % 2 == 0 else [nested]
-        body = json.dumps({"outer": nested})
-    else:
-        body = f"grant_type=x&{key}={planted}&other=1"
-        content_type = "application/x-www-form-urlencoded"
+def _by_field(kind: str, fields: list[str], values: st.SearchStrategy[str]) -> Any:
+    return st.builds(lambda f, v: Secret(kind, f, v, v), st.sampled_from(fields), values)
+
+
+SECRETS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "jwt": (st.builds(_jwt, b64url, b64url).map(lambda t: Secret("jwt", None, t, t)), ALL),
+    "guid": (
+        hex_digits.map(lambda h: f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}").map(
+            lambda g: Secret("guid", None, g, g)
+        ),
+        ALL,
+    ),
+    "sas-signature": (b64url.map(lambda s: Secret("sas-signature", None, f"sig={s}", s)), ALL),
+    "bearer": (b64url.map(lambda s: Secret("bearer", None, f"Bearer {s}", s)), ALL),
+    "account-key": (
+        st.one_of(
+            st.binary(min_size=64, max_size=64)
+            .map(lambda b: base64.b64encode(b).decode())
+            .map(lambda k: Secret("account-key", None, k, k)),
+            b64url.map(lambda s: Secret("account-key", None, f"AccountName=x;AccountKey={s};", s)),
+        ),
+        ALL,
+    ),
+    "connection-string": (
+        b64url.map(
+            lambda s: Secret(
+                "connection-string",
+                None,
+                f"Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=r;SharedAccessKey={s}",
+                s,
+            )
+        ),
+        ALL,
+    ),
+    "pem": (
+        b64url.map(
+            lambda s: Secret(
+                "pem", None, f"-----BEGIN PRIVATE KEY-----\n{s}\n-----END PRIVATE KEY-----", s
+            )
+        ),
+        ALL,
+    ),
+    "email": (
+        names.map(lambda n: f"{n}@contoso-corp.com").map(lambda e: Secret("email", None, e, e)),
+        ALL,
+    ),
+    "token-field": (
+        _by_field(
+            "token-field",
+            ["refresh_token", "access_token", "id_token", "sasToken", "client_assertion"],
+            opaque,
+        ),
+        ALL,
+    ),
+    "credential-field": (
+        _by_field(
+            "credential-field",
+            ["client_secret", "password", "secret", "key", "apiKey", "accountKey", "api-key"],
+            opaque,
+        ),
+        ALL,
+    ),
+    "secret-value": (_by_field("secret-value", ["value"], opaque), ("json",)),
+    "user-name": (
+        _by_field("user-name", ["createdBy", "lastModifiedBy", "userName"], person),
+        ("json", "query", "form"),
+    ),
+    "ip-address": (
+        st.builds(
+            lambda f, a: Secret("ip-address", f, str(a), str(a)),
+            st.sampled_from(["clientIpAddress", "X-Forwarded-For", "clientIp"]),
+            public_ips,
+        )
+        | public_ips.map(
+            lambda a: Secret(
+                "ip-address",
+                "x-ms-keyvault-network-info",
+                f"conn_type=Ipv4;addr={a};act_addr_fam=InterNetwork;",
+                str(a),
+            )
+        ),
+        ALL,
+    ),
+}
+"""Every kind the scan knows by itself (``real-value`` needs a run), and where it can occur."""
+
+planted_leaks = st.sampled_from(sorted(SECRETS)).flatmap(
+    lambda kind: st.tuples(SECRETS[kind][0], st.sampled_from(SECRETS[kind][1]))
+)
+
+
+def _clean() -> dict[str, Any]:
     return {
-        "request": {"method": "POST", "uri": uri, "body": body, "headers": headers},
+        "request": {
+            "method": "POST",
+            "uri": VAULT_SECRET_URI,
+            "body": None,
+            "headers": {"Accept": ["application/json"]},
+        },
         "response": {
             "status": {"code": 200, "message": "OK"},
-            "headers": {"Content-Type": [content_type]},
-            "body": {"string": body},
+            "headers": {"Content-Type": ["application/json"]},
+            "body": {"string": None},
         },
     }
 
 
+def _plant(
+    interaction: dict[str, Any], secret: Secret, location: str, key: str, depth: int
+) -> dict[str, Any]:
+    request, response = interaction["request"], interaction["response"]
+    name = secret.field or key
+    # A value under its own field name is a value: encoded as such in a URL or a form.
+    value = quote(secret.planted, safe="") if secret.field else secret.planted
+    if location == "header":
+        request["headers"][secret.field or f"x-custom-{key}"] = [secret.planted]
+    elif location == "query":
+        request["uri"] += f"&{name}={value}"
+    elif location == "json":
+        nested: Any = {name: secret.planted}
+        for level in range(depth):
+            nested = {f"{key}{level}": nested} if level % 2 == 0 else [nested]
+        request["body"] = response["body"]["string"] = json.dumps({"outer": nested})
+    else:
+        request["body"] = response["body"]["string"] = f"grant_type=x&{name}={value}&other=1"
+        form = ["application/x-www-form-urlencoded"]
+        request["headers"]["Content-Type"] = response["headers"]["Content-Type"] = form
+    return interaction
+
+
+def _skeleton(secret: Secret, location: str, key: str, depth: int) -> str:
+    empty = Secret(secret.kind, secret.field, "", "")
+    return _cassette(_plant(_clean(), empty, location, key, depth)).lower()
+
+
+def _cassette(interaction: dict[str, Any]) -> str:
+    """The text the persister writes: vcrpy's YAML."""
+    return yaml.safe_dump({"interactions": [interaction], "version": 1})
+
+
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(secrets, locations, names, st.integers(min_value=0, max_value=6))
-def test_a_secret_shaped_value_anywhere_is_removed_and_the_scan_finds_nothing(
-    secret: tuple[str, str, str], location: str, key: str, depth: int
+@given(planted_leaks, names, st.integers(min_value=0, max_value=6))
+def test_a_leak_anywhere_is_removed_and_the_scan_finds_nothing(
+    leak: tuple[Secret, str], key: str, depth: int
 ) -> None:
-    _kind, planted, core = secret
+    secret, location = leak
+    # The secret is not also part of the fixed text around it ("CONTENT-TYPE" as a SAS sig).
+    assume(secret.core.lower() not in _skeleton(secret, location, key, depth))
     sanitizer = Sanitizer()
-    text = json.dumps(sanitizer.interaction(_plant(planted, location, key, depth)))
-    assert core not in text
+    interaction = sanitizer.interaction(_plant(_clean(), secret, location, key, depth))
+    text = _cassette(interaction)
+    assert secret.core not in json.dumps(interaction)
     assert scan_text(text, real_values=sanitizer.real_values) == []
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(secrets, locations, names, st.integers(min_value=0, max_value=6))
-def test_sanitizing_is_idempotent(
-    secret: tuple[str, str, str], location: str, key: str, depth: int
+@given(planted_leaks, names, st.integers(min_value=0, max_value=6))
+def test_a_leak_planted_after_sanitizing_is_caught_under_its_kind(
+    leak: tuple[Secret, str], key: str, depth: int
 ) -> None:
-    once = Sanitizer().interaction(_plant(secret[1], location, key, depth))
+    secret, location = leak
+    sanitized = Sanitizer().interaction(_clean())
+    text = _cassette(_plant(sanitized, secret, location, key, depth))
+    findings = scan_text(text)
+    assert {finding.rule for finding in findings} == {secret.kind}
+    assert all(secret.core not in finding.what for finding in findings)  # masked
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(planted_leaks, names, st.integers(min_value=0, max_value=6))
+def test_sanitizing_is_idempotent(leak: tuple[Secret, str], key: str, depth: int) -> None:
+    secret, location = leak
+    once = Sanitizer().interaction(_plant(_clean(), secret, location, key, depth))
     twice = Sanitizer().interaction(json.loads(json.dumps(once)))
     assert json.dumps(twice, sort_keys=True) == json.dumps(once, sort_keys=True)
 
@@ -109,15 +264,17 @@ def test_sanitizing_is_idempotent(
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(
     st.text(min_size=8, max_size=30).filter(lambda v: v.strip() == v and "\\" not in v),
-    locations,
+    st.sampled_from(ALL),
     names,
     st.integers(min_value=0, max_value=6),
 )
 def test_a_known_real_value_anywhere_becomes_its_fake(
     real: str, location: str, key: str, depth: int
 ) -> None:
+    secret = Secret("real-value", None, real, real)
     # A real value is a value: not part of the field names or the fixed text around it.
-    assume(real not in json.dumps(_plant("", location, key, depth)))
+    empty = Secret("", None, "", "")
+    assume(real not in json.dumps(_plant(_clean(), empty, location, key, depth)))
     sanitizer = Sanitizer(known={real: "fake-value"})
-    text = json.dumps(sanitizer.interaction(_plant(real, location, key, depth)))
+    text = json.dumps(sanitizer.interaction(_plant(_clean(), secret, location, key, depth)))
     assert json.dumps(real)[1:-1] not in text

@@ -14,17 +14,36 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 from azureml_obo_harness import values
-from azureml_obo_harness.scan import (
+from azureml_obo_harness.scan.patterns import (
     ACCOUNT_KEY,
     BEARER,
+    CLIENT_IP_FIELDS,
+    CONNECTION_SECRET,
+    CONNECTION_STRING_FIELDS,
+    CREDENTIAL_FIELDS,
+    EMAIL,
     FAKE_GUID_PREFIX,
+    FAKE_IP,
+    FAKE_IPV6,
     GUID_PATTERN,
     JWT,
+    NETWORK_INFO_ADDR,
     SANITIZED,
     SAS_SIG,
+    TOKEN_FIELDS,
+    USER_FIELDS,
+    field_name,
+    ip_addresses,
+    is_fake_email,
+    is_fake_ip,
+    is_fake_user,
+    is_placeholder,
+    is_vault_secret_uri,
 )
+from azureml_obo_harness.scan.scanner import MIN_REAL_VALUE_LENGTH
 from azureml_obo_harness.tokens import is_fake_token
 
 Interaction = dict[str, Any]
@@ -34,16 +53,17 @@ Rule = Callable[[Interaction], None]
 SECRET_HEADERS = {"authorization", "x-azureml-token", "obo-access-token", "x-ms-proxy-host"}
 DROPPED_HEADERS = {"cookie", "set-cookie"}
 SAS_PARAMETERS = ("sig", "skoid", "sktid", "skt", "ske", "st", "se", "sks", "skv", "sip")
-TOKEN_KEYS = {"access_token", "token", "refresh_token", "id_token", "oboToken", "sasToken", "key"}
-USER_KEYS = {"createdBy", "lastModifiedBy", "userName", "upn", "unique_name", "name_of_user"}
-URI_SECRET_KEYS = {"sasUri", "connectionString"}
-FAKE_IP = "192.0.2.1"  # TEST-NET-1, reserved for documentation
+SECRET_FIELDS = TOKEN_FIELDS | CREDENTIAL_FIELDS
+"""Fields (by :func:`~azureml_obo_harness.scan.patterns.field_name`) whose value becomes
+``sanitized`` wherever they are: JSON at any depth, headers, query strings, form bodies."""
 
 _GUID = re.compile(rf"(?<![0-9a-fA-F]){GUID_PATTERN}(?![0-9a-fA-F])")
 # A whole PEM block (its lines may be joined by escaped newlines inside JSON), or a lone header.
 _PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----.*?(?:-----END \1-----|$)", re.S)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+# A named parameter inside a URL or a form in free text (the scan reads those by name too).
+_PARAMETER = re.compile(r"(?<=[?&])([\w.~%\-\[\]]+)=([^&#\s\"'\\]*)")
+_FORM = re.compile(r"[\w.~%+\-\[\]]+=[^&\s;]*(?:&[\w.~%+\-\[\]]+=[^&\s;]*)*")
 _VAULT_HOST = re.compile(r"\b([a-zA-Z0-9-]{3,24})\.vault\.azure\.(?:net|cn)\b")
 _BLOB_HOST = re.compile(r"\b([a-z0-9]{3,24})\.blob\.core\.windows\.net\b")
 _JSON_TYPES = ("json", "javascript")
@@ -143,12 +163,17 @@ class Sanitizer:
         text = ACCOUNT_KEY.sub(
             lambda m: group(m) if m.group(1) is not None else self._secret(m[0]), text
         )
+        text = CONNECTION_SECRET.sub(
+            lambda m: m[0] if is_placeholder(m[1]) else m[0].replace(m[1], self._secret(m[1])), text
+        )
+        text = NETWORK_INFO_ADDR.sub(lambda m: m[0].replace(m[1], _fake_ips(m[1])), text)
         return _PEM_BLOCK.sub(lambda m: f"<{m.group(1).lower()} sanitized>", text)
 
     def text(self, text: str) -> str:
         """Sanitize free text: credential shapes, known values, GUIDs, e-mail addresses, vault
         and storage hosts."""
         text = self._scrub_secret_shapes(text)
+        text = _PARAMETER.sub(self._parameter, text)
         for match in _VAULT_HOST.finditer(text):
             if match.group(1).lower() != values.VAULT_NAME:
                 self.remember(match.group(1), values.VAULT_NAME)
@@ -165,10 +190,37 @@ class Sanitizer:
             if real in text:
                 text = text.replace(real, self._map[real])
         text = _GUID.sub(self._fake_guid, text)
-        return _EMAIL.sub(
-            lambda m: m.group(0) if m.group(0).endswith(".invalid") else values.DEFAULT_USER.upn,
-            text,
+        return EMAIL.sub(
+            lambda m: m.group(0) if is_fake_email(m.group(0)) else values.DEFAULT_USER.upn, text
         )
+
+    def _named(self, key: str | None, data: str, *, secret_value: bool = False) -> str | None:
+        """The value a field's name calls for, or None when its name carries no rule."""
+        name = field_name(key or "")
+        if name in SECRET_FIELDS:
+            if not data or is_placeholder(data):
+                return data
+            if len(data) >= MIN_REAL_VALUE_LENGTH:  # a short one would be replaced everywhere
+                self.remember(data, SANITIZED)
+            return SANITIZED
+        if name == "value" and secret_value:
+            self.remember(data, values.SECRET_VALUE)
+            return values.SECRET_VALUE
+        if name in USER_FIELDS and data and not is_fake_user(data):
+            self.remember(data, values.DEFAULT_USER.name)
+            return values.DEFAULT_USER.name
+        if name in CLIENT_IP_FIELDS:
+            return self.text(_fake_ips(data))
+        if name in CONNECTION_STRING_FIELDS:
+            return self.uri(data)
+        return None
+
+    def _parameter(self, match: re.Match[str]) -> str:
+        value = unquote(match.group(2))
+        named = self._named(unquote(match.group(1)), value)
+        if named is None or named == value:
+            return match.group(0)
+        return f"{match.group(1)}={quote(named, safe='')}"
 
     def _json(self, data: Any, *, key: str | None = None, secret_value: bool = False) -> Any:
         if isinstance(data, dict):
@@ -177,18 +229,34 @@ class Sanitizer:
             return [self._json(item, key=key, secret_value=secret_value) for item in data]
         if not isinstance(data, str):
             return data
-        if key in TOKEN_KEYS and data and not is_fake_token(data):
-            self.remember(data, SANITIZED)
-            return SANITIZED
-        if key == "value" and secret_value:
-            self.remember(data, values.SECRET_VALUE)
-            return values.SECRET_VALUE
-        if key in USER_KEYS and data and not data.endswith(".invalid"):
-            self.remember(data, values.DEFAULT_USER.name)
-            return values.DEFAULT_USER.name
-        if key in URI_SECRET_KEYS:
-            return self.uri(data)
+        named = self._named(key, data, secret_value=secret_value)
+        if named is not None:
+            return named
+        return self._string(data, secret_value=secret_value)
+
+    def _string(self, data: str, *, secret_value: bool) -> str:
+        """A string that may hold more structure (JSON, a form), as the scan reads it."""
+        stripped = data.strip()
+        if stripped[:1] in ("{", "["):
+            try:
+                nested = json.loads(stripped)
+            except ValueError:
+                pass
+            else:
+                return json.dumps(self._json(nested, secret_value=secret_value))
+        if _FORM.fullmatch(stripped) and not stripped.startswith(("http://", "https://")):
+            return self.form(stripped)
         return self.text(data)
+
+    def form(self, body: str) -> str:
+        """Sanitize a form-encoded body field by field (``client_secret``, ``refresh_token``...)."""
+        fields = parse_qsl(body, keep_blank_values=True)
+        encoded = urlencode([(key, self._form_value(key, value)) for key, value in fields])
+        return self._scrub_secret_shapes(encoded)  # pairs with a shape of their own: sig=...
+
+    def _form_value(self, key: str, value: str) -> str:
+        named = self._named(key, value)
+        return named if named is not None else self._string(value, secret_value=False)
 
     def uri(self, uri: str) -> str:
         """Sanitize a URL: SAS parameters become ``sanitized``, then the text rules apply."""
@@ -203,8 +271,12 @@ class Sanitizer:
             lowered = name.lower()
             if lowered in DROPPED_HEADERS:
                 continue
-            if lowered in SECRET_HEADERS:
+            if lowered in SECRET_HEADERS or field_name(name) in SECRET_FIELDS:
                 scheme = "Bearer " if lowered == "authorization" else ""
+                for value in header_values:
+                    credential = value.split(" ", 1)[-1]
+                    if len(credential) >= MIN_REAL_VALUE_LENGTH and not is_placeholder(value):
+                        self.remember_secret(credential)
                 cleaned[name] = [f"{scheme}{SANITIZED}" for _ in header_values]
                 continue
             if lowered == "user-agent":
@@ -212,6 +284,8 @@ class Sanitizer:
                 continue
             if lowered in ("location", "azure-asyncoperation", "content-location"):
                 cleaned[name] = [self.uri(v) for v in header_values]
+            elif field_name(name) in CLIENT_IP_FIELDS:
+                cleaned[name] = [self.text(_fake_ips(v)) for v in header_values]
             else:
                 cleaned[name] = [self.text(_IPV4.sub(FAKE_IP, v)) for v in header_values]
         return cleaned
@@ -230,6 +304,8 @@ class Sanitizer:
                 pass
             else:
                 return json.dumps(self._json(data, secret_value=secret_value))
+        if "x-www-form-urlencoded" in content_type:
+            return self.form(text)
         if "xml" in content_type or text.lstrip().startswith("<"):
             return self.uri(text)
         # Anything else (uploaded files, octet streams) is the user's content: keep only a digest.
@@ -240,7 +316,9 @@ class Sanitizer:
         """Sanitize one serialized interaction in place and return it."""
         request, response = interaction["request"], interaction["response"]
         request["uri"] = self.uri(request["uri"])
-        is_secret = "/secrets/" in request["uri"] and ".vault." in request["uri"]
+        is_secret = is_vault_secret_uri(request["uri"]) or (
+            "/secrets/" in request["uri"] and ".vault." in request["uri"]
+        )
         request["headers"] = self._headers(request.get("headers", {}))
         request_type = _content_type(request["headers"])
         request["body"] = self._body(
@@ -278,6 +356,14 @@ class Sanitizer:
             elif lowered == "x-ms-content-crc64":
                 del headers[name]
         response["body"]["string"] = content.decode("utf-8", errors="replace")
+
+
+def _fake_ips(text: str) -> str:
+    """``text`` with every address but loopback and the documentation ranges made the fake one."""
+    for address in ip_addresses(text):
+        if not is_fake_ip(address):
+            text = text.replace(address, FAKE_IPV6 if ":" in address else FAKE_IP)
+    return text
 
 
 def _is_blob_download(request: Mapping[str, Any], response: Mapping[str, Any]) -> bool:
