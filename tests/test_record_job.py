@@ -20,7 +20,7 @@ def test_the_recording_job_runs_as_the_submitting_user() -> None:
 def test_the_recording_job_installs_the_tests_and_records_into_its_output() -> None:
     job = load_job(RECORD_JOB)
     command = " ".join(job.command.split())
-    assert 'pip install --quiet -e ".[test]"' in command
+    assert 'pip install --quiet -e ./fakes -e ".[test]"' in command  # the harness and the job
     assert "pytest tests/replay --record-mode=rewrite" in command
     assert "--cassette-dir ${{outputs.cassettes}}" in command
     assert command.endswith("cassette-scan ${{outputs.cassettes}}")
