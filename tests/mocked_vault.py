@@ -8,7 +8,7 @@ from typing import Any
 
 from azureml_obo_harness.values import TENANT_ID
 
-# The real service's answer to a request without a token (PROTOCOL.md section 3.1).
+# The real service's answer to a request without a token (docs/protocol.md#key-vault-challenge).
 CHALLENGE = {
     "WWW-Authenticate": f'Bearer authorization="https://login.microsoftonline.com/{TENANT_ID}", '
     'resource="https://vault.azure.net"'

@@ -89,7 +89,7 @@ def test_a_vault_url_that_is_not_key_vaults_exits_2(
 
 
 def _obo_token(request: object) -> tuple[int, dict[str, str], str]:
-    # The AzureML OBO endpoint: GET ?resource=R gives the user's token for R (PROTOCOL.md section 1).
+    # The AzureML OBO endpoint: GET ?resource=R gives the user's token for R (docs/protocol.md#obo-token-request).
     resource = parse_qs(urlsplit(request.url).query)["resource"][0]  # type: ignore[attr-defined]
     token = mint_token(audience=resource, issued_at=1_800_000_000, expires_on=4_000_000_000)
     body = {

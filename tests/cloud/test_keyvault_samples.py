@@ -4,7 +4,7 @@ Each test makes the calls of one sample of Azure/azure-sdk-for-python
 ``sdk/keyvault/azure-keyvault-secrets/samples/`` in the sample's order, with only the credential
 swapped (the sync samples get ``AzureMLOnBehalfOfCredential`` against the fake OBO endpoint, the
 async ones the harness's fake credential: azure-ai-ml's async OBO credential is broken, see
-PROTOCOL.md 1.7) and every secret permission granted. Read at these commits:
+docs/protocol.md#the-async-obo-credential-and-get_token_info) and every secret permission granted. Read at these commits:
 hello_world.py 32e1ffcc, list_operations.py 6117b4cf / 012ad160, recover_purge_operations.py
 7d8d338d, backup_restore_operations.py ba4c06bf, recover_purge_operations_async.py 6c9000b1.
 

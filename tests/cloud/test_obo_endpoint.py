@@ -120,7 +120,7 @@ def test_spark_variant_gets_its_token_from_the_token_service(
     strict=True,
     raises=AttributeError,
     reason="azure-ai-ml 1.35.2: the async credential calls a missing _identity_config "
-    "(PROTOCOL.md 1.7); this test starts passing when the SDK is fixed",
+    "(docs/protocol.md#the-async-obo-credential-and-get_token_info); this test starts passing when the SDK is fixed",
 )
 async def test_async_credential_gets_a_token(fake_azure_env: FakeAzure) -> None:
     from azure.ai.ml.identity._aio._credentials.aml_on_behalf_of import (

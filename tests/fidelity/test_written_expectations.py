@@ -1,9 +1,9 @@
 """Written expectations: for every call the OBO job makes, the fake answers with the real status code, the
 headers the SDKs read or the real service always sends, and the real JSON key sets.
 
-The expectations are written out here, read off the real recordings in
-``/work/shared/reference/recordings`` (Key Vault secret CRUD 2025-07-01; AzureML code create,
-sweep job with code, command job with dataset) and PROTOCOL.md; the recordings themselves are not
+The expectations are written out here, read off
+the Azure SDK teams' public recordings (Azure/azure-sdk-assets, docs/protocol.md#sources: Key Vault secret CRUD 2025-07-01; AzureML code create,
+sweep job with code, command job with dataset) and docs/protocol.md; the recordings themselves are not
 part of the project. A key set is compared exactly: a key the real service sends and the fake
 does not is a fidelity bug, and so is a key the fake invents.
 """
@@ -111,7 +111,7 @@ class Expected:
 
 
 def job_body(compute: str = values.COMPUTE_NAME, code_id: str | None = None) -> dict[str, Any]:
-    """The job PUT body azure-ai-ml 1.35.2 sends for a command job (PROTOCOL.md 4.1)."""
+    """The job PUT body azure-ai-ml 1.35.2 sends for a command job (docs/protocol.md#submitting-a-command-job)."""
     return {
         "properties": {
             "displayName": "sklearn-iris-example",

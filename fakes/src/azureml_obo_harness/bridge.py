@@ -2,7 +2,7 @@
 
 On AzureML, a job with ``identity: user_identity`` gets the submitting user's tokens from a
 loopback endpoint named by ``OBO_ENDPOINT`` (``GET <endpoint>?resource=R``, answered with
-``access_token``/``expires_in``/``expires_on``/``resource``: PROTOCOL.md section 1.2-1.3). This
+``access_token``/``expires_in``/``expires_on``/``resource``: docs/protocol.md#obo-token-response-and-caching). This
 module serves the same protocol on a developer's machine, with tokens of an upstream credential
 (``DefaultAzureCredential`` by default: ``az login``, azd, environment...), so unchanged OBO code
 runs against real Azure as the signed-in user::

@@ -2,7 +2,7 @@
 
 :class:`OboTokenIssuer` is the state: the user tokens are issued for, the resources the user has
 consented to, and a log of every resource asked for. :class:`OboService` serves it over plain
-http on the fake's own ``127.0.0.1:<port>/token`` (``GET ?resource=R``, PROTOCOL.md section 1.2)
+http on the fake's own ``127.0.0.1:<port>/token`` (``GET ?resource=R``, docs/protocol.md#obo-token-request)
 and, for ``AZUREML_DATAPREP_TOKEN_PROVIDER=sparkobo``, the Synapse token service ``POST`` on
 :data:`SPARK_TOKEN_SERVICE_HOST` (section 1.6).
 """

@@ -44,7 +44,7 @@ class AsyncOverSync:
     """An async credential that runs a sync one in a worker thread.
 
     azure-ai-ml 1.35.2's async ``AzureMLOnBehalfOfCredential`` raises ``AttributeError`` on every
-    ``get_token`` (PROTOCOL.md 1.7), so async clients under test get the sync one through this.
+    ``get_token`` (docs/protocol.md#the-async-obo-credential-and-get_token_info), so async clients under test get the sync one through this.
     """
 
     def __init__(self, inner: Any) -> None:

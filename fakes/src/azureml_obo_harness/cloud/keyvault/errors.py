@@ -1,7 +1,7 @@
 """The Key Vault errors the fake answers with, worded as the real service words them.
 
 Sources: real test-proxy recordings (Azure/azure-sdk-assets, python/sdk/keyvault/azure-keyvault-secrets),
-PROTOCOL.md section 3.3, and the bodies other SDKs' tests assert. Where no public source shows a
+docs/protocol.md#key-vault-answers, and the bodies other SDKs' tests assert. Where no public source shows a
 message (restore of a name that exists, a corrupt backup blob, an out-of-range ``maxresults``) the
 wording is the fake's own; the status and code follow the REST spec's ``KeyVaultError``.
 """
