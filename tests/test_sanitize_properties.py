@@ -15,11 +15,8 @@ from __future__ import annotations
 import base64
 import ipaddress
 import json
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
-import yaml
 from azureml_obo_harness.recording.sanitize import Sanitizer
 from azureml_obo_harness.scan import scan_text
 from azureml_obo_harness.scan.patterns import (
@@ -34,11 +31,12 @@ from azureml_obo_harness.scan.rules import has_shape
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tests.leak_planting import LOCATIONS as ALL
+from tests.leak_planting import Secret, cassette_text, clean_interaction, plant, skeleton
+
 EXAMPLES = 150
 """Examples per property and run (README, Reliability, counts them)."""
 
-ALL = ("header", "query", "json", "form")
-VAULT_SECRET_URI = "https://fake-vault.vault.azure.net/secrets/s/?api-version=2026-04-01"
 
 names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8).filter(
     lambda n: field_name(n) not in TOKEN_FIELDS | CREDENTIAL_FIELDS | USER_FIELDS | {"value"}
@@ -56,17 +54,6 @@ def _jwt(payload: str, signature: str) -> str:
     header = base64.urlsafe_b64encode(b'{"alg":"RS256","typ":"JWT"}').rstrip(b"=").decode()
     claims = base64.urlsafe_b64encode(json.dumps({"sub": payload}).encode()).rstrip(b"=")
     return f"{header}.{claims.decode()}.{signature}"
-
-
-@dataclass(frozen=True)
-class Secret:
-    """One planted leak: its kind, the field it sits under (None: any name), the text planted
-    and the part of it that must disappear."""
-
-    kind: str
-    field: str | None
-    planted: str
-    core: str
 
 
 hex_digits = st.text(alphabet="0123456789abcdef", min_size=32, max_size=32).filter(
@@ -175,55 +162,6 @@ planted_leaks = st.sampled_from(sorted(SECRETS)).flatmap(
 )
 
 
-def _clean() -> dict[str, Any]:
-    return {
-        "request": {
-            "method": "POST",
-            "uri": VAULT_SECRET_URI,
-            "body": None,
-            "headers": {"Accept": ["application/json"]},
-        },
-        "response": {
-            "status": {"code": 200, "message": "OK"},
-            "headers": {"Content-Type": ["application/json"]},
-            "body": {"string": None},
-        },
-    }
-
-
-def _plant(
-    interaction: dict[str, Any], secret: Secret, location: str, key: str, depth: int
-) -> dict[str, Any]:
-    request, response = interaction["request"], interaction["response"]
-    name = secret.field or key
-    # A value under its own field name is a value: encoded as such in a URL or a form.
-    value = quote(secret.planted, safe="") if secret.field else secret.planted
-    if location == "header":
-        request["headers"][secret.field or f"x-custom-{key}"] = [secret.planted]
-    elif location == "query":
-        request["uri"] += f"&{name}={value}"
-    elif location == "json":
-        nested: Any = {name: secret.planted}
-        for level in range(depth):
-            nested = {f"{key}{level}": nested} if level % 2 == 0 else [nested]
-        request["body"] = response["body"]["string"] = json.dumps({"outer": nested})
-    else:
-        request["body"] = response["body"]["string"] = f"grant_type=x&{name}={value}&other=1"
-        form = ["application/x-www-form-urlencoded"]
-        request["headers"]["Content-Type"] = response["headers"]["Content-Type"] = form
-    return interaction
-
-
-def _skeleton(secret: Secret, location: str, key: str, depth: int) -> str:
-    empty = Secret(secret.kind, secret.field, "", "")
-    return _cassette(_plant(_clean(), empty, location, key, depth)).lower()
-
-
-def _cassette(interaction: dict[str, Any]) -> str:
-    """The text the persister writes: vcrpy's YAML."""
-    return yaml.safe_dump({"interactions": [interaction], "version": 1})
-
-
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(planted_leaks, names, st.integers(min_value=0, max_value=6))
 def test_a_leak_anywhere_is_removed_and_the_scan_finds_nothing(
@@ -231,10 +169,10 @@ def test_a_leak_anywhere_is_removed_and_the_scan_finds_nothing(
 ) -> None:
     secret, location = leak
     # The secret is not also part of the fixed text around it ("CONTENT-TYPE" as a SAS sig).
-    assume(secret.core.lower() not in _skeleton(secret, location, key, depth))
+    assume(secret.core.lower() not in skeleton(secret, location, key, depth))
     sanitizer = Sanitizer()
-    interaction = sanitizer.interaction(_plant(_clean(), secret, location, key, depth))
-    text = _cassette(interaction)
+    interaction = sanitizer.interaction(plant(clean_interaction(), secret, location, key, depth))
+    text = cassette_text(interaction)
     assert secret.core not in json.dumps(interaction)
     assert scan_text(text, real_values=sanitizer.real_values) == []
 
@@ -245,8 +183,8 @@ def test_a_leak_planted_after_sanitizing_is_caught_under_its_kind(
     leak: tuple[Secret, str], key: str, depth: int
 ) -> None:
     secret, location = leak
-    sanitized = Sanitizer().interaction(_clean())
-    text = _cassette(_plant(sanitized, secret, location, key, depth))
+    sanitized = Sanitizer().interaction(clean_interaction())
+    text = cassette_text(plant(sanitized, secret, location, key, depth))
     findings = scan_text(text)
     assert {finding.rule for finding in findings} == {secret.kind}
     assert all(secret.core not in finding.what for finding in findings)  # masked
@@ -256,7 +194,7 @@ def test_a_leak_planted_after_sanitizing_is_caught_under_its_kind(
 @given(planted_leaks, names, st.integers(min_value=0, max_value=6))
 def test_sanitizing_is_idempotent(leak: tuple[Secret, str], key: str, depth: int) -> None:
     secret, location = leak
-    once = Sanitizer().interaction(_plant(_clean(), secret, location, key, depth))
+    once = Sanitizer().interaction(plant(clean_interaction(), secret, location, key, depth))
     twice = Sanitizer().interaction(json.loads(json.dumps(once)))
     assert json.dumps(twice, sort_keys=True) == json.dumps(once, sort_keys=True)
 
@@ -274,7 +212,9 @@ def test_a_known_real_value_anywhere_becomes_its_fake(
     secret = Secret("real-value", None, real, real)
     # A real value is a value: not part of the field names or the fixed text around it.
     empty = Secret("", None, "", "")
-    assume(real not in json.dumps(_plant(_clean(), empty, location, key, depth)))
+    assume(real not in json.dumps(plant(clean_interaction(), empty, location, key, depth)))
     sanitizer = Sanitizer(known={real: "fake-value"})
-    text = json.dumps(sanitizer.interaction(_plant(_clean(), secret, location, key, depth)))
+    text = json.dumps(
+        sanitizer.interaction(plant(clean_interaction(), secret, location, key, depth))
+    )
     assert json.dumps(real)[1:-1] not in text
