@@ -16,19 +16,7 @@ from tests.fidelity.recording import RECORDINGS, load_all
 from tests.fidelity.replay import replay
 
 RECORDINGS_BY_NAME = {recording.name: recording for recording in load_all(RECORDINGS)}
-_JOB_FIELDS = (
-    "the fake's job lacks fields the service adds (secretsConfiguration, autologgerSettings, "
-    "queueSettings.priority, resources.locations, outputs.default...) and adds parentJobName "
-    "(ml: job resource shape)"
-)
-KNOWN_DISAGREEMENTS: dict[str, dict[int, str]] = {
-    "ml-command-job-with-dataset.json": {5: _JOB_FIELDS},
-    "ml-environment-get.json": {
-        0: "the fake's environment version lacks autoDeleteSetting, autoRebuild, condaFile, "
-        "intellectualProperty, stage (ml: environment version shape)"
-    },
-    "ml-sweep-job-with-code.json": dict.fromkeys([2, 3], _JOB_FIELDS + "; sweep fields too"),
-}
+KNOWN_DISAGREEMENTS: dict[str, dict[int, str]] = {}
 """Recording -> interaction index -> why the fake answers it differently (to be fixed)."""
 
 

@@ -16,6 +16,7 @@ from azureml_obo_harness.cloud.ml.arm import ARM_HOST, WORKSPACE_PATH, authentic
 from azureml_obo_harness.cloud.ml.assets import (
     KINDS,
     AssetVersion,
+    container_resource,
     required_field,
     sort_versions,
 )
@@ -50,6 +51,7 @@ class AssetRoutes:
         handlers: dict[str, Handler] = {}
         actions = {
             "list_containers": self.list_containers,
+            "get_container": self.get_container,
             "list_versions": self.list_versions,
             "get_version": self.get_version,
             "create_or_update_version": self.create_or_update_version,
@@ -66,6 +68,7 @@ class AssetRoutes:
             name = REST_NAMES[kind]
             ids = {
                 "list_containers": f"{name}Containers_List",
+                "get_container": f"{name}Containers_Get",
                 "list_versions": f"{name}Versions_List",
                 "get_version": f"{name}Versions_Get",
                 "create_or_update_version": f"{name}Versions_CreateOrUpdate",
@@ -79,6 +82,7 @@ class AssetRoutes:
         one = SINGULAR[kind]
         return {
             "list_containers": f"ml/list_{one}_containers",
+            "get_container": f"ml/get_{one}_container",
             "list_versions": f"ml/list_{one}_versions",
             "get_version": f"ml/get_{one}_version",
             "create_or_update_version": f"ml/create_or_update_{one}_version",
@@ -88,6 +92,7 @@ class AssetRoutes:
         operations = self._operations(kind)
         return [
             ("", operations["list_containers"], "GET"),
+            ("/<name>", operations["get_container"], "GET"),
             ("/<name>/versions", operations["list_versions"], "GET"),
             ("/<name>/versions/<version>", operations["get_version"], "GET"),
             ("/<name>/versions/<version>", operations["create_or_update_version"], "PUT"),
@@ -95,11 +100,28 @@ class AssetRoutes:
 
     def list_containers(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
         workspace, _ = authenticate(self.backend, request, args)
-        latest: dict[str, AssetVersion] = {}
-        for asset in sort_versions(self._versions(workspace.assets.values(), kind)):
-            latest.setdefault(asset.name, asset)
-        containers = [asset.container_resource(workspace.arm_id) for asset in latest.values()]
+        by_name: dict[str, list[AssetVersion]] = {}
+        for asset in self._versions(workspace.assets.values(), kind):
+            by_name.setdefault(asset.name, []).append(asset)
+        containers = [container_resource(workspace.arm_id, found) for found in by_name.values()]
         return ok(arm.page(request, containers, page_size=self.backend.page_size))
+
+    def get_container(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
+        """The container of asset ``name`` (its latest and next version), or the service's 404:
+        what ``create_or_update`` of an asset without a version asks first (a 404 there means
+        version ``1``)."""
+        workspace, _ = authenticate(self.backend, request, args)
+        name = str(args["name"])
+        found = [
+            asset for asset in self._versions(workspace.assets.values(), kind) if asset.name == name
+        ]
+        if not found:
+            raise user_error(
+                404,
+                f"Could not find asset with name {name}.",
+                inner=("NotFound", "AssetNotFound"),
+            )
+        return ok(container_resource(workspace.arm_id, found))
 
     def list_versions(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
         workspace, _ = authenticate(self.backend, request, args)

@@ -3,7 +3,8 @@
 Each kind is a URL collection (``models``, ``data``, ``environments``) holding
 ``{name}/versions/{version}``; the service answers a version with the properties it was
 registered with plus what it adds (``provisioningState``, ``isArchived``...), and a container
-(``{kind}/{name}``) with the latest version. The curated environment the example job's child
+(``{kind}/{name}``) with its latest and next version (what ``create_or_update`` of an unversioned
+asset reads). The curated environment the example job's child
 uses is seeded in every fake workspace (:data:`CURATED_ENVIRONMENTS`).
 """
 
@@ -22,6 +23,7 @@ CURATED_ENVIRONMENTS = {
         "image": "mcr.microsoft.com/azureml/curated/sklearn-1.0-ubuntu20.04-py38-cpu:33",
         "osType": "Linux",
         "environmentType": "Curated",
+        "autoRebuild": "OnBaseImageUpdate",
     },
 }
 """(name, version) -> properties of the curated environments seeded in a fake workspace."""
@@ -29,7 +31,17 @@ CURATED_ENVIRONMENTS = {
 _ADDED_BY_KIND: dict[str, dict[str, Any]] = {
     "models": {"modelType": "custom_model", "flavors": {}, "jobName": None, "stage": None},
     "data": {"dataType": "uri_folder"},
-    "environments": {"environmentType": "UserCreated", "osType": "Linux"},
+    "environments": {
+        # As real answers show them (a user's image-only environment and a curated one, both
+        # api-version 2023-04-01-preview): no conda file is an empty string, not null.
+        "autoDeleteSetting": None,
+        "environmentType": "UserCreated",
+        "condaFile": "",
+        "osType": "Linux",
+        "autoRebuild": "Disabled",
+        "stage": "Development",
+        "intellectualProperty": None,
+    },
 }
 
 
@@ -68,24 +80,6 @@ class AssetVersion:
             "systemData": _system_data(self.created_at, self.created_by),
         }
 
-    def container_resource(self, workspace_arm_id: str) -> dict[str, Any]:
-        """The container JSON (``{kind}/{name}``) whose latest version this is."""
-        return {
-            "id": f"{workspace_arm_id}/{self.kind}/{self.name}",
-            "name": self.name,
-            "type": f"{PROVIDER}/workspaces/{self.kind}",
-            "properties": {
-                "description": None,
-                "tags": {},
-                "properties": {},
-                "isArchived": False,
-                "latestVersion": self.version,
-                "nextVersion": _next_version(self.version),
-                "provisioningState": "Succeeded",
-            },
-            "systemData": _system_data(self.created_at, self.created_by),
-        }
-
 
 def required_field(kind: str) -> str | None:
     """The property a version of ``kind`` cannot be registered without (the service's 400)."""
@@ -101,8 +95,28 @@ def sort_versions(versions: list[AssetVersion]) -> list[AssetVersion]:
     return sorted(versions, key=key, reverse=True)
 
 
-def _next_version(version: str) -> str | None:
-    return str(int(version) + 1) if version.isdigit() else None
+def container_resource(workspace_arm_id: str, versions: list[AssetVersion]) -> dict[str, Any]:
+    """The container JSON (``{kind}/{name}``) of one asset's ``versions`` (at least one, in
+    registration order). As real answers show: ``latestVersion`` is the version registered last,
+    whatever its name, and ``nextVersion`` one more than the highest numeric version, else ``1``
+    (a container whose only version is ``bar`` answers ``latestVersion: bar, nextVersion: 1``)."""
+    first, latest = versions[0], versions[-1]
+    numbers = [int(asset.version) for asset in versions if asset.version.isdigit()]
+    return {
+        "id": f"{workspace_arm_id}/{first.kind}/{first.name}",
+        "name": first.name,
+        "type": f"{PROVIDER}/workspaces/{first.kind}",
+        "properties": {
+            "description": "",
+            "tags": {},
+            "properties": {},
+            "isArchived": False,
+            "latestVersion": latest.version,
+            "nextVersion": str(max(numbers) + 1) if numbers else "1",
+            "provisioningState": "Succeeded",
+        },
+        "systemData": _system_data(first.created_at, first.created_by),
+    }
 
 
 def _system_data(created_at: str, created_by: str) -> dict[str, Any]:

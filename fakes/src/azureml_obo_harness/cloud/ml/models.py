@@ -8,7 +8,6 @@ creating a second one. Resources render to the JSON the service returns (``as_re
 
 from __future__ import annotations
 
-import copy
 import secrets
 import string
 import threading
@@ -20,6 +19,7 @@ from azureml_obo_harness import values
 from azureml_obo_harness.cloud.blob.models import BlobBackend
 from azureml_obo_harness.cloud.http import ServiceError
 from azureml_obo_harness.cloud.ml.assets import CURATED_ENVIRONMENTS, AssetVersion
+from azureml_obo_harness.cloud.ml.job_shapes import shaped
 from azureml_obo_harness.cloud.ml.jobs import submit_job
 from azureml_obo_harness.cloud.ml.lifecycle import JobError, JobLifecycle, JobTimeline, MlClock
 
@@ -120,9 +120,10 @@ class Job:
     def archived(self) -> bool:
         return bool(self.properties.get("isArchived"))
 
-    def as_resource(self) -> dict[str, Any]:
-        """The job JSON of a GET/PUT response, with its status as of now."""
-        properties = copy.deepcopy(self.properties)
+    def as_resource(self, api_version: str | None = None) -> dict[str, Any]:
+        """The job JSON of a GET/PUT/list response at ``api_version`` (the fields differ by
+        version: :mod:`~azureml_obo_harness.cloud.ml.job_shapes`), with its status as of now."""
+        properties = shaped(self.properties, api_version)
         properties["status"] = self.status
         return {
             "id": self.id,

@@ -202,19 +202,25 @@ class MlService(FakeService):
             view=request.args.get("listViewType"),
             tag=request.args.get("tag"),
         )
-        resources = [job.as_resource() for job in jobs]
+        version = request.args.get("api-version")
+        resources = [job.as_resource(version) for job in jobs]
         return ok(arm.page(request, resources, page_size=self.backend.page_size))
 
     def get_job(self, request: Request, args: Mapping[str, Any]) -> Response:
         workspace, _ = authenticate(self.backend, request, args)
         self.backend.clock.poll()
-        return ok(self.backend.get_job(workspace, args["name"]).as_resource())
+        job = self.backend.get_job(workspace, args["name"])
+        return ok(job.as_resource(request.args.get("api-version")))
 
     def create_or_update_job(self, request: Request, args: Mapping[str, Any]) -> Response:
         workspace, user = authenticate(self.backend, request, args)
         properties = arm.properties_of(request)
         job, created = self.backend.put_job(workspace, args["name"], properties, user)
-        return ok(job.as_resource(), created=created, location=arm.location_of(request))
+        return ok(
+            job.as_resource(request.args.get("api-version")),
+            created=created,
+            location=arm.location_of(request),
+        )
 
     def cancel_job(self, request: Request, args: Mapping[str, Any]) -> Response:
         """202 with ``Location`` and ``Azure-AsyncOperation``, as the service answers a cancel
