@@ -200,3 +200,22 @@ def test_an_invalid_blob_url_from_the_command_line_exits_2(
     assert (
         "invalid blob URL 'http://fakestorage.blob.core.windows.net/c/b'" in capsys.readouterr().err
     )
+
+
+def test_the_jobs_log_follows_stderr_when_it_is_swapped_after_main(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # main() runs in-process (tests, notebooks) while stderr is swapped and later closed: its log
+    # handler must write to the stderr of the moment, not fail on the closed one.
+    import io
+    import logging
+
+    first = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    assert main(["--dry-run", "--parent-run-id", "swap-run"]) == 0
+    first.close()
+    second = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", second)
+    logging.getLogger("obo_job").warning("logged after the swap")
+    assert "logged after the swap" in second.getvalue()
+    assert "Logging error" not in second.getvalue()
