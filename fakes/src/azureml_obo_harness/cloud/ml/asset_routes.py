@@ -124,13 +124,28 @@ class AssetRoutes:
         return ok(container_resource(workspace.arm_id, found))
 
     def list_versions(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
+        """The versions of asset ``name``, newest first; ``$orderBy=createdtime desc`` (or
+        ``asc``) orders them by registration and ``$top`` keeps the first so many (how
+        ``get(name, label="latest")`` asks for the latest)."""
         workspace, _ = authenticate(self.backend, request, args)
         versions = [
             asset
             for asset in self._versions(workspace.assets.values(), kind)
             if asset.name == args["name"]
         ]
-        resources = [asset.as_resource(workspace.arm_id) for asset in sort_versions(versions)]
+        order = " ".join(request.args.get("$orderBy", "").lower().split())
+        if order in ("createdtime desc", "createdtime asc"):
+            versions = versions[::-1] if order.endswith("desc") else versions
+        else:
+            versions = sort_versions(versions)
+        top = request.args.get("$top")
+        if top is not None:
+            if not top.isdigit():
+                raise ServiceError(
+                    400, "UserError", "$top must be a number.", inner_codes=("BadArgument",)
+                )
+            versions = versions[: int(top)]
+        resources = [asset.as_resource(workspace.arm_id) for asset in versions]
         return ok(arm.page(request, resources, page_size=self.backend.page_size))
 
     def get_version(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
