@@ -6,8 +6,8 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from obo_job import settings as s
 from obo_job.failures import ExitStatus, explain
@@ -83,25 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever ``sys.stderr`` is when a record is emitted, not to the one of the call
-    that configured logging: ``main()`` may run in-process (tests, notebooks) while stderr is
-    swapped and then closed, and a handler holding the old stream would fail on every record."""
-
-    def __init__(self) -> None:
-        super().__init__(sys.stderr)
-
-    @property
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: Any) -> None:
-        pass  # always the current sys.stderr
-
-
 def _configure_logging(verbose: bool) -> None:
-    handler = _StderrHandler()
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logger.handlers[:] = [handler]
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -128,10 +111,33 @@ def _fail(error: BaseException, *, step: str, verbose: bool) -> int:
     return int(failure.status)
 
 
+@contextmanager
+def _logging_restored() -> Iterator[None]:
+    """Put the loggers :func:`main` configures back as they were: ``main()`` may run in-process
+    (tests, notebooks), where its handler, bound to the stderr of the moment, must not outlive it."""
+    names = ("obo_job", "azure", "azure.ai.ml", "azure.ai.ml._utils._experimental")
+    saved = {
+        name: (lg.handlers[:], lg.level, lg.propagate)
+        for name, lg in ((name, logging.getLogger(name)) for name in names)
+    }
+    try:
+        yield
+    finally:
+        for name, (handlers, level, propagate) in saved.items():
+            restored = logging.getLogger(name)
+            restored.handlers[:] = handlers
+            restored.setLevel(level)
+            restored.propagate = propagate
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the OBO job; returns the exit status (see ``obo_job.failures``)."""
     args = build_parser().parse_args(argv)
-    env = os.environ if environ is None else environ
+    with _logging_restored():
+        return _run(args, os.environ if environ is None else environ)
+
+
+def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     _configure_logging(args.verbose)
     common = {
         "parent_run_id": args.parent_run_id,
