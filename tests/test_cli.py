@@ -1,10 +1,15 @@
-"""python -m obo_job: options, dry run, clear configuration errors, and a whole run with mocked Azure."""
+"""python -m obo_job: options, dry run, clear configuration errors, and a whole run with mocked Azure.
+
+In-process through ``obo_job.cli.main``; one test runs ``python -m obo_job`` in a process of its own.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -54,9 +59,18 @@ def test_dry_run_prints_the_child_job_as_yaml_without_calling_azure(
     assert job["experiment_name"] == "obo-child-jobs"
 
 
-def test_missing_settings_exit_2_with_one_message_and_no_traceback(clean_environ: None) -> None:
+def test_missing_settings_exit_2_with_one_message_and_no_traceback(tmp_path: Path) -> None:
+    # A true subprocess (one of the suite's few): ``python -m obo_job``, what AzureML runs, in a
+    # process that sees only the environment it is given (no AzureML, Azure or OBO variable).
+    environ = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "obo_job"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "obo_job"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environ,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert result.returncode == ExitStatus.CONFIGURATION == 2
     assert result.stdout == ""

@@ -2,7 +2,9 @@
 
 In-process (``jobrun.cli.main`` with an explicit environment and folder); the job's command is a
 real subprocess, a small script in the job's code folder that writes what it got (arguments,
-environment, files) into its output folder. One test runs the installed console script.
+environment, files) into its output folder; a script that imports the Azure SDKs runs in this
+process instead (``tests.in_process.job_commands_run_in_process``). One test runs the installed
+console script.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import yaml
 from azureml_obo_harness import values
 from azureml_obo_harness.jobrun.cli import main
 
+from tests.in_process import job_commands_run_in_process
 from tests.stand_in_credential import StandInUserCredential
 
 DUMP_SCRIPT = """\
@@ -346,8 +349,10 @@ def test_the_command_runs_in_a_copy_of_the_code_without_what_amlignore_names(
 
 
 def test_the_job_reads_the_fakes_secret_through_its_obo_credential(
-    tmp_path: Path, environ: dict[str, str]
+    tmp_path: Path, environ: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The script imports azure-ai-ml: it runs in this process (see tests/in_process.py).
+    ran = job_commands_run_in_process(monkeypatch)
     program = (
         "import os, sys; from azure.ai.ml.identity import AzureMLOnBehalfOfCredential; "
         "from azure.keyvault.secrets import SecretClient; "
@@ -372,6 +377,7 @@ def test_the_job_reads_the_fakes_secret_through_its_obo_credential(
     )
 
     assert status == 0
+    assert [command.split()[:2] for command in ran] == [["python", "read.py"]]
     assert (output_dir / "result" / "value").read_text() == values.SECRET_VALUE
 
 
@@ -413,16 +419,19 @@ def write_live_job(tmp_path: Path, script: str = GET_TOKEN_BY_HTTP) -> None:
 
 
 def test_live_the_job_gets_the_signed_in_users_token_through_the_bridge(
-    tmp_path: Path, environ: dict[str, str]
+    tmp_path: Path, environ: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import hashlib
 
+    # The script imports azure-ai-ml: it runs in this process (see tests/in_process.py).
+    ran = job_commands_run_in_process(monkeypatch)
     write_live_job(tmp_path, GET_TOKEN)
     upstream = StandInUserCredential()
 
     status, output_dir = run(tmp_path, environ, *LIVE, upstream=upstream)
 
     assert status == 0
+    assert ran == ["python get_token.py"]
     expected = hashlib.sha256(upstream.token.encode()).hexdigest()
     assert (output_dir / "result" / "sha256").read_text() == expected
     assert upstream.scopes == [("https://vault.azure.net/.default",)]

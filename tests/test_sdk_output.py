@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import pytest
+from azureml_obo_harness.cloud import FakeAzure
 from colorama import Fore
 
 from obo_job.child_job import submit_child_job
 from obo_job.sdk_output import without_sdk_colour_reset
+from tests.cloud.conftest import allowed_hosts  # loopback only: the fake Azure
+from tests.in_process import run_obo_job
+
+__all__ = ["allowed_hosts"]
 
 
 def test_the_sdks_colour_reset_print_is_dropped(capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,24 +66,14 @@ def test_submitting_the_child_drops_the_reset_and_keeps_the_rest(
     assert capsys.readouterr().err == "Uploading iris_training (0.0 MBs)\n"
 
 
-def test_the_job_run_against_the_fake_azure_prints_no_escape_sequence() -> None:
-    # The real azure-ai-ml upload path, in the job's own process.
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "azureml_obo_harness.cloud",
-            "run",
-            "--",
-            sys.executable,
-            "-m",
-            "obo_job",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "\x1b[" not in result.stderr + result.stdout
-    assert "\n\n\n" not in result.stderr
+def test_the_job_run_against_the_fake_azure_prints_no_escape_sequence(
+    fake_azure_env: FakeAzure, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # The real azure-ai-ml upload path, its print to sys.stderr included, the job's command line
+    # in-process (capfd: what the process's stdout and stderr would show).
+    result = run_obo_job([], fake_azure_env.environ(), capfd)
+
+    assert result.status == 0, result.err
+    assert fake_azure_env.uploaded_blobs()  # the code was uploaded, so the SDK did print
+    assert "\x1b[" not in result.err + result.out
+    assert "\n\n\n" not in result.err

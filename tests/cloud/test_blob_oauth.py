@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 
 import pytest
 from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
@@ -15,6 +13,7 @@ from azureml_obo_harness.values import BLOB_CONTENT, BLOB_URL, SECRET_VALUE
 
 from obo_job.blob import read_blob
 from tests.cloud.helpers import KEY_VAULT, bearer, session_for
+from tests.in_process import run_obo_job
 
 STORAGE = "https://storage.azure.com"
 
@@ -99,28 +98,16 @@ def test_the_seeded_blob_is_not_counted_as_uploaded(fake_azure: FakeAzure) -> No
     assert fake_azure.uploaded_blobs() == []
 
 
-def test_the_obo_job_reports_the_blob_after_its_summary_and_never_its_content() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "azureml_obo_harness.cloud",
-            "run",
-            "--",
-            sys.executable,
-            "-m",
-            "obo_job",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+def test_the_obo_job_reports_the_blob_after_its_summary_and_never_its_content(
+    fake_azure_env: FakeAzure, capfd: pytest.CaptureFixture[str]
+) -> None:
+    result = run_obo_job([], fake_azure_env.environ(), capfd)
+
+    assert result.status == 0, result.err
+    lines = result.out.splitlines()
     assert lines[4] == (
         f"blob:        fake-data/fake-input.csv (77 bytes, "
         f"sha256 {hashlib.sha256(BLOB_CONTENT).hexdigest()[:8]}...)"
     )
     for content in (BLOB_CONTENT.decode(), SECRET_VALUE):
-        assert content not in result.stdout + result.stderr
+        assert content not in result.out + result.err

@@ -4,16 +4,17 @@ never the secret, whatever fails."""
 from __future__ import annotations
 
 import logging
-import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from azureml_obo_harness.cloud.__main__ import main as fake_azure_main
 from azureml_obo_harness.values import SECRET_VALUE
 
 from obo_job.cli import main
 from tests.faults.conftest import RunJob
+from tests.in_process import commands_run_in_process
 
 
 def _deny_secrets(azure: Any) -> None:
@@ -69,28 +70,52 @@ def test_a_failure_is_one_line_with_its_exit_status_and_no_secret(
     assert SECRET_VALUE not in out + err
 
 
-def _cli(switches: list[str], arguments: list[str]) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "azureml_obo_harness.cloud", "run", *switches, "--"]
-    command += [sys.executable, "-m", "obo_job", *arguments]
-    return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+def _cli(monkeypatch: pytest.MonkeyPatch, switches: list[str], arguments: list[str]) -> int:
+    """``fake-azure run SWITCHES -- python -m obo_job ARGUMENTS``: the fake's command line, the
+    job's command line, both in-process (:func:`tests.in_process.commands_run_in_process`)."""
+    ran = commands_run_in_process(monkeypatch)
+    command = [sys.executable, "-m", "obo_job", *arguments]
+    status = fake_azure_main(["run", *switches, "--", *command])
+    assert ran == [command]
+    return status
 
 
-def test_the_fakes_command_line_switches_a_fault_on_for_the_real_job() -> None:
-    result = _cli(["--deny-secrets"], [])
-    assert result.returncode == 4
-    assert "obo_job: error: access denied" in result.stderr
-    assert SECRET_VALUE not in result.stdout + result.stderr
+def test_the_fakes_command_line_switches_a_fault_on_for_the_real_job(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    status = _cli(monkeypatch, ["--deny-secrets"], [])
+
+    out, err = capfd.readouterr()
+    assert status == 4
+    assert "obo_job: error: access denied" in err
+    assert SECRET_VALUE not in out + err
 
 
-def test_verbose_adds_the_traceback_and_still_no_secret() -> None:
-    result = _cli(["--fault", "ml/create_or_update_job=400"], ["--verbose"])
-    assert result.returncode == 6
-    assert "Traceback (most recent call last)" in result.stderr
-    assert SECRET_VALUE not in result.stdout + result.stderr
+def test_verbose_adds_the_traceback_and_still_no_secret(
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every record the loggers let out, and the root's at DEBUG
+
+    status = _cli(monkeypatch, ["--fault", "ml/create_or_update_job=400"], ["--verbose"])
+
+    out, err = capfd.readouterr()
+    assert status == 6
+    assert "Traceback (most recent call last)" in err
+    assert SECRET_VALUE not in out + err
+    assert caplog.records  # the verbose job did log
+    assert all(SECRET_VALUE not in record.getMessage() for record in caplog.records)
+    out, err = capfd.readouterr()
+    assert SECRET_VALUE not in out + err + caplog.text
+    assert SECRET_VALUE not in caplog.text  # with the tracebacks as formatted
 
 
 def test_no_log_record_at_any_level_holds_the_secret(
-    fake_azure_env: Any, run_job: RunJob, caplog: pytest.LogCaptureFixture
+    fake_azure_env: Any,
+    run_job: RunJob,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     loggers = [logging.getLogger(name) for name in ("azure", "azure.ai.ml", "obo_job", "urllib3")]
     levels = [logger.level for logger in loggers]
@@ -104,3 +129,5 @@ def test_no_log_record_at_any_level_holds_the_secret(
             logger.setLevel(level)
     assert len(caplog.records) > 50  # the SDKs did log, at length
     assert all(SECRET_VALUE not in record.getMessage() for record in caplog.records)
+    out, err = capfd.readouterr()
+    assert SECRET_VALUE not in out + err + caplog.text
