@@ -238,6 +238,14 @@ class FakeAzureServer(ThreadedWSGIServer):
         """
         self.shutdown()
         self.server_close()  # the listening socket: nothing new can connect from here on
+        self.drop_connections(timeout=timeout)
+
+    def drop_connections(self, *, timeout: float = 10.0) -> None:
+        """Shut every open connection down and join their handler threads; keep listening
+        (``FakeAzure.reset``: the clients of the previous test reconnect, as after a restart).
+
+        Raises ``RuntimeError`` if a handler thread is still alive after ``timeout`` seconds.
+        """
         deadline = time.monotonic() + timeout
         while True:
             with self._connections_lock:

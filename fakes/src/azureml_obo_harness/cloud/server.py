@@ -73,19 +73,10 @@ class FakeAzure:
         port: int = 0,
         extra_services: Iterable[FakeService] = (),
     ) -> None:
-        self.user = user
-        self.blob = BlobBackend()
-        self.ml = MlBackend(self.blob)
-        self.keyvault = KeyVaultBackend()
-        self.obo = OboTokenIssuer(user=user)
-        services = [
-            OboService(self.obo),
-            KeyVaultService(self.keyvault),
-            MlService(self.ml),
-            BlobService(self.blob),
-        ]
+        self._initial_user = user
+        self.seeded = seed
         self.extra_services = list(extra_services)
-        taken = {service.name for service in services}
+        taken = {service.name for service in (OboService, KeyVaultService, MlService, BlobService)}
         for service in self.extra_services:
             if service.name in taken:
                 raise ValueError(
@@ -93,14 +84,31 @@ class FakeAzure:
                     "name (operations are named '<service>/<operation>')"
                 )
             taken.add(service.name)
-        services.extend(self.extra_services)
-        self.faults = FaultPlan(lambda: self.routes)
-        self._dispatcher = Dispatcher(services, self.faults)
         self._requested_port = port
         self._server: FakeAzureServer | None = None
         self._thread: threading.Thread | None = None
         self._tempdir: Path | None = None
-        if seed:
+        self._build_world()
+
+    def _build_world(self) -> None:
+        """Every piece of state, new: backends, services, dispatcher (request log), faults, the
+        ML clock, the grants and (``seed``) the seeded world. Only the server (socket, CA, TLS
+        contexts) and ``extra_services`` live outside it; :meth:`reset` calls it again."""
+        user = self.user = self._initial_user
+        self.blob = BlobBackend()
+        self.ml = MlBackend(self.blob)
+        self.keyvault = KeyVaultBackend()
+        self.obo = OboTokenIssuer(user=user)
+        services: list[FakeService] = [
+            OboService(self.obo),
+            KeyVaultService(self.keyvault),
+            MlService(self.ml),
+            BlobService(self.blob),
+        ]
+        services.extend(self.extra_services)
+        self.faults = FaultPlan(lambda: self.routes)
+        self._dispatcher = Dispatcher(services, self.faults)
+        if self.seeded:
             self.workspace = self.ml.add_workspace(Workspace())
             self.add_vault(values.VAULT_NAME)
             self.set_secret(values.SECRET_NAME, values.SECRET_VALUE)
@@ -109,9 +117,27 @@ class FakeAzure:
             self.grant_storage(user.object_id, ["read"])
         else:
             self.workspace = Workspace()
-        self.seeded = seed
 
     # -- lifecycle -------------------------------------------------------------------------------
+
+    def reset(self) -> FakeAzure:
+        """Put the fake back as a new ``FakeAzure(...)`` with the same arguments builds it, without
+        a restart (moto's reset pattern): new backends (the seeded world, if ``seed``), no faults,
+        an empty request log and OBO log, default grants, the ML clock at 0 with no auto-advance.
+
+        A running fake keeps its port, CA and certificates (so :meth:`environ` is unchanged) and
+        drops every open client connection, as a stop would: a client keeping a connection from
+        before the reset reconnects. ``extra_services`` are kept as they are (their own state is
+        theirs to reset). Returns the fake.
+        """
+        if self._server is not None:
+            # first, so that a request of an earlier test still in flight ends in the old world
+            self._server.drop_connections()
+        self._build_world()
+        if self._server is not None:
+            self._server.dispatcher = self._dispatcher
+            self._server.app = self._dispatcher  # werkzeug's WSGI app, unused by the handler
+        return self
 
     def start(self) -> FakeAzure:
         """Generate the test CA, bind ``127.0.0.1`` and serve on a background thread."""
