@@ -1,21 +1,25 @@
 """The harness as an installed pytest plugin: a project with no conftest gets it all.
 
-Each test builds a small project in a temporary folder and runs pytest there in a subprocess, with
-this interpreter (where this project is installed, so its ``pytest11`` entry point is registered).
+Each test builds a small project with ``pytester`` and runs pytest on it in-process
+(``pytester.runpytest``): a fresh configuration whose plugins are loaded from their entry points,
+as ``pytest`` on the command line loads them, so ours comes from the ``pytest11`` entry point that
+installing this project registers, not from a conftest. ``sys.modules`` and ``sys.path`` are
+restored after each run. Recording reaches the inner run's fake Azure on loopback, which the outer
+run's ``--block-network`` admits through ``allowed_hosts``.
 """
 
 from __future__ import annotations
-
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 from azureml_obo_harness.scan import scan_text
 from azureml_obo_harness.values import SECRET_VALUE
 
-PYTEST = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly")
+from tests.cloud.conftest import allowed_hosts  # loopback only: the inner runs' fake Azure
+from tests.inner_runs import INNER_RUN_OPTIONS, preload_inner_run_imports
+
+__all__ = ["allowed_hosts"]
+
+OPTIONS = ("-q", *INNER_RUN_OPTIONS, "-p", "no:randomly")
 READ_SECRET_TEST = """
 import pytest
 from obo_job.keyvault import read_secret
@@ -25,40 +29,41 @@ def test_read(azure_credential, azure_coordinates):
     secret = read_secret(azure_credential, azure_coordinates.vault_url, azure_coordinates.secret_name)
     assert secret.value
 """
-CASSETTE = Path("cassettes") / "test_secret.test_read.yaml"
+CASSETTE = "cassettes/test_secret.test_read.yaml"
+CASSETTE_NAME = "test_secret.test_read.yaml"
 
-
-def run_pytest(project: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*PYTEST, *options, "--rootdir", str(project)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        cwd=project,
-    )
+preload_inner_run_imports()
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
     """A project of one recorded test and no conftest.py: only the installed plugin."""
-    (tmp_path / "test_secret.py").write_text(textwrap.dedent(READ_SECRET_TEST))
-    return tmp_path
+    pytester.makepyfile(test_secret=READ_SECRET_TEST)
+    return pytester
 
 
-def test_a_project_without_conftest_records_sanitized_and_replays_offline(project: Path) -> None:
+def run_pytest(project: pytest.Pytester, *options: str) -> pytest.RunResult:
+    return project.runpytest(*OPTIONS, *options)
+
+
+def test_a_project_without_conftest_records_sanitized_and_replays_offline(
+    project: pytest.Pytester,
+) -> None:
+    assert not (project.path / "conftest.py").exists()
     record = run_pytest(project, "--azure=fake", "--record-mode=rewrite")
-    assert record.returncode == 0, record.stdout + record.stderr
-    text = (project / CASSETTE).read_text()
+    record.assert_outcomes(passed=1)
+    text = (project.path / CASSETTE).read_text()
     assert "Bearer sanitized" in text
     assert scan_text(text) == []
 
     replay = run_pytest(project, "--block-network")
-    assert replay.returncode == 0, replay.stdout + replay.stderr
-    assert "1 passed" in replay.stdout
+    replay.assert_outcomes(passed=1)
+    replay.stdout.fnmatch_lines(["1 passed*"])
 
 
-def test_the_plugin_wins_over_pytest_recording_even_when_registered_first(project: Path) -> None:
+def test_the_plugin_wins_over_pytest_recording_even_when_registered_first(
+    project: pytest.Pytester,
+) -> None:
     # -p registers our entry point before pytest-recording's: its vcr_config would win if our
     # fixtures were registered with it; they are registered at configure time instead.
     record = run_pytest(
@@ -68,11 +73,13 @@ def test_the_plugin_wins_over_pytest_recording_even_when_registered_first(projec
         "--azure=fake",
         "--record-mode=rewrite",
     )
-    assert record.returncode == 0, record.stdout + record.stderr
-    assert scan_text((project / CASSETTE).read_text()) == []
+    record.assert_outcomes(passed=1)
+    text = (project.path / CASSETTE).read_text()
+    assert "Bearer sanitized" in text
+    assert scan_text(text) == []
 
 
-def test_a_leak_no_rule_catches_refuses_the_write(project: Path) -> None:
+def test_a_leak_no_rule_catches_refuses_the_write(project: pytest.Pytester) -> None:
     # The test module overrides a fixture of the plugin: a "rule" that puts a real-looking token
     # back into the response. The scan must refuse the cassette.
     leaky_rule = """
@@ -82,70 +89,81 @@ def extra_sanitizing_rules():
         interaction["response"]["headers"]["x-leak"] = ["Bearer eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln"]
     return [leak]
 """
-    test_file = project / "test_secret.py"
-    test_file.write_text(test_file.read_text() + textwrap.dedent(leaky_rule))
+    test_file = project.path / "test_secret.py"
+    test_file.write_text(test_file.read_text() + leaky_rule)
 
     record = run_pytest(project, "--azure=fake", "--record-mode=rewrite")
 
-    assert record.returncode == 1
-    assert "refused to write cassette" in record.stdout
-    assert not (project / CASSETTE).exists()
+    assert record.ret == pytest.ExitCode.TESTS_FAILED
+    record.stdout.fnmatch_lines(["*refused to write cassette*"])
+    assert not (project.path / CASSETTE).exists()
 
 
-def test_the_cassette_folder_comes_from_the_option_or_obo_cassette_dir(
-    project: Path, tmp_path_factory: pytest.TempPathFactory
+def test_the_cassette_folder_comes_from_the_option(
+    project: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     elsewhere = tmp_path_factory.mktemp("output")
     record = run_pytest(
         project, "--azure=fake", "--record-mode=rewrite", f"--cassette-dir={elsewhere}"
     )
-    assert record.returncode == 0, record.stdout + record.stderr
-    assert (elsewhere / CASSETTE.name).is_file()
-    assert not (project / "cassettes").exists()
+    record.assert_outcomes(passed=1)
+    assert (elsewhere / CASSETTE_NAME).is_file()
+    assert not (project.path / "cassettes").exists()
 
 
-def test_a_vcr_config_that_drops_the_harness_is_a_usage_error(project: Path) -> None:
-    (project / "conftest.py").write_text(
-        "import pytest\n\n@pytest.fixture\ndef vcr_config():\n    return {}\n"
-    )
+def test_the_cassette_folder_comes_from_obo_cassette_dir_without_the_option(
+    project: pytest.Pytester,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("output")
+    monkeypatch.setenv("OBO_CASSETTE_DIR", str(elsewhere))  # the name the README documents
     record = run_pytest(project, "--azure=fake", "--record-mode=rewrite")
-    assert record.returncode != 0
-    assert "the harness's vcr_config fixture was not used" in record.stdout
-    assert not (project / CASSETTE).exists()
+    record.assert_outcomes(passed=1)
+    assert (elsewhere / CASSETTE_NAME).is_file()
+    assert not (project.path / "cassettes").exists()
 
 
-def test_extra_fake_services_are_served_by_the_harness_fake_azure(project: Path) -> None:
-    (project / "conftest.py").write_text(
-        textwrap.dedent(
-            """
-            import pytest
-            from azureml_obo_harness.cloud.custom import CustomService
+def test_a_vcr_config_that_drops_the_harness_is_a_usage_error(project: pytest.Pytester) -> None:
+    project.makeconftest("import pytest\n\n@pytest.fixture\ndef vcr_config():\n    return {}\n")
+    record = run_pytest(project, "--azure=fake", "--record-mode=rewrite")
+    assert record.ret != pytest.ExitCode.OK
+    record.stdout.fnmatch_lines(["*the harness's vcr_config fixture was not used*"])
+    assert not (project.path / CASSETTE).exists()
 
-            def get_flag(request, args):
-                return {"flag": args["flag"], "enabled": True}
 
-            @pytest.fixture(scope="session")
-            def extra_fake_services():
-                return [CustomService("flags", host="<team>.flags.contoso.example",
-                                      routes={"GET /flags/<flag>": get_flag})]
-            """
-        )
+def test_extra_fake_services_are_served_by_the_harness_fake_azure(
+    project: pytest.Pytester,
+) -> None:
+    project.makeconftest(
+        """
+        import pytest
+        from azureml_obo_harness.cloud.custom import CustomService
+
+        def get_flag(request, args):
+            return {"flag": args["flag"], "enabled": True}
+
+        @pytest.fixture(scope="session")
+        def extra_fake_services():
+            return [CustomService("flags", host="<team>.flags.contoso.example",
+                                  routes={"GET /flags/<flag>": get_flag})]
+        """
     )
-    (project / "test_flags.py").write_text(
-        textwrap.dedent(
-            """
-            import pytest
-            import requests
+    project.makepyfile(
+        test_flags="""
+        import pytest
+        import requests
 
-            @pytest.mark.vcr
-            def test_flag(fake_azure_session):
-                url = "https://obo.flags.contoso.example/flags/feature-x"
-                assert requests.get(url).json()["enabled"] is True
-            """
-        )
+        @pytest.mark.vcr
+        def test_flag(fake_azure_session):
+            url = "https://obo.flags.contoso.example/flags/feature-x"
+            assert requests.get(url).json()["enabled"] is True
+        """
     )
     record = run_pytest(project, "test_flags.py", "--azure=fake", "--record-mode=rewrite")
-    assert record.returncode == 0, record.stdout + record.stderr
+    record.assert_outcomes(passed=1)
     replay = run_pytest(project, "test_flags.py", "--block-network")
-    assert replay.returncode == 0, replay.stdout + replay.stderr
-    assert SECRET_VALUE not in (project / "cassettes" / "test_flags.test_flag.yaml").read_text()
+    replay.assert_outcomes(passed=1)
+    cassette = (project.path / "cassettes" / "test_flags.test_flag.yaml").read_text()
+    assert "feature-x" in cassette
+    assert SECRET_VALUE not in cassette

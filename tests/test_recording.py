@@ -1,12 +1,16 @@
-"""The recording policy: sanitizing, the leak scan, fail-closed atomic writes, a full round trip."""
+"""The recording policy: sanitizing, the leak scan, fail-closed atomic writes, a full round trip.
+
+The round-trip tests build a project of one recorded test with ``pytester`` and run pytest on it
+in-process (``pytester.runpytest``: this interpreter, ``sys.modules`` and ``sys.path`` restored
+after each run). Recording against the fake Azure reaches it on loopback, which the outer run's
+``--block-network`` admits through ``allowed_hosts``; a replay run gives ``--block-network``
+itself, and the inner run's block then admits nothing at all.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +27,11 @@ from azureml_obo_harness.recording.plugin import LIVE_VARIABLES
 from azureml_obo_harness.recording.sanitize import Sanitizer
 from azureml_obo_harness.scan import main as scan_main
 from azureml_obo_harness.scan import scan_text
+
+from tests.cloud.conftest import allowed_hosts  # loopback only: the inner runs' fake Azure
+from tests.inner_runs import INNER_RUN_OPTIONS, preload_inner_run_imports
+
+__all__ = ["allowed_hosts"]
 
 REAL_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL3ZhdWx0LmF6dXJlLm5ldCJ9.c2lnbmF0dXJlLXJlYWw"
 REAL_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -113,7 +122,7 @@ def _cassette_dict(interaction: dict[str, Any]) -> dict[str, Any]:
 class _Yaml:
     @staticmethod
     def serialize(data: Any) -> str:
-        return yaml.safe_dump(data)
+        return str(yaml.safe_dump(data))
 
 
 def test_a_leak_the_sanitizer_misses_refuses_the_write(tmp_path: Path) -> None:
@@ -158,68 +167,65 @@ def test_read(azure_credential, azure_coordinates):
 """
 
 
-PYTEST = (sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider")
-Run = Callable[..., "subprocess.CompletedProcess[str]"]
+CASSETTE = "cassettes/test_round_trip.test_read.yaml"
+RERECORD = "pytest --azure=fake --record-mode=rewrite test_round_trip.py::test_read"
+Run = Callable[..., pytest.RunResult]
+
+preload_inner_run_imports()
 
 
 @pytest.fixture
-def scratch_project(tmp_path: Path) -> Run:
-    """A project of one recorded test in ``tmp_path``; returns a function that runs pytest there."""
-    (tmp_path / "test_round_trip.py").write_text(textwrap.dedent(ROUND_TRIP_TEST))
-    (tmp_path / "conftest.py").write_text(
-        'pytest_plugins = ["azureml_obo_harness.recording.plugin"]\n'
-    )
+def scratch_project(pytester: pytest.Pytester) -> Run:
+    """A project of one recorded test in ``pytester.path``; returns a function that runs pytest
+    there, in-process (``-s``: the test's prints reach the run's output)."""
+    pytester.makepyfile(test_round_trip=ROUND_TRIP_TEST)
+    pytester.makeconftest('pytest_plugins = ["azureml_obo_harness.recording.plugin"]\n')
 
-    def run(*options: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*PYTEST, str(tmp_path), *options, "--rootdir", str(tmp_path)],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-            cwd=tmp_path,
-        )
+    def run(*options: str) -> pytest.RunResult:
+        return pytester.runpytest("-q", "-s", *INNER_RUN_OPTIONS, *options)
 
     return run
 
 
+def _edit_test(pytester: pytest.Pytester, edit: Callable[[str], str]) -> None:
+    test_file = pytester.path / "test_round_trip.py"
+    test_file.write_text(edit(test_file.read_text()))
+
+
 def test_a_cassette_recorded_against_the_fake_azure_replays_offline(
-    tmp_path: Path, scratch_project: Run
+    pytester: pytest.Pytester, scratch_project: Run
 ) -> None:
     record = scratch_project("--azure=fake", "--record-mode=rewrite")
-    assert record.returncode == 0, record.stdout + record.stderr
-    cassette = tmp_path / "cassettes" / "test_round_trip.test_read.yaml"
+    record.assert_outcomes(passed=1)
+    cassette = pytester.path / CASSETTE
     assert scan_text(cassette.read_text()) == []
     replay = scratch_project("--block-network")
-    assert replay.returncode == 0, replay.stdout + replay.stderr
-    recorded = [line for line in record.stdout.splitlines() if "VALUE-DIGEST" in line]
-    replayed = [line for line in replay.stdout.splitlines() if "VALUE-DIGEST" in line]
+    replay.assert_outcomes(passed=1)
+    recorded = [line for line in record.outlines if "VALUE-DIGEST" in line]
+    replayed = [line for line in replay.outlines if "VALUE-DIGEST" in line]
     assert recorded == replayed and recorded
 
 
 def test_a_failing_rewrite_keeps_the_previous_cassette(
-    tmp_path: Path, scratch_project: Run
+    pytester: pytest.Pytester, scratch_project: Run
 ) -> None:
-    assert scratch_project("--azure=fake", "--record-mode=rewrite").returncode == 0
-    cassette = tmp_path / "cassettes" / "test_round_trip.test_read.yaml"
+    scratch_project("--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
+    cassette = pytester.path / CASSETTE
     before = cassette.read_text()
-    test_file = tmp_path / "test_round_trip.py"
-    test_file.write_text(test_file.read_text() + "    assert False, 'the code under test broke'\n")
+    _edit_test(
+        pytester, lambda text: f"{text.rstrip()}\n    assert False, 'the code under test broke'\n"
+    )
     rewrite = scratch_project("--azure=fake", "--record-mode=rewrite")
-    assert rewrite.returncode == 1
-    assert "was restored" in rewrite.stdout
+    rewrite.assert_outcomes(failed=1)
+    rewrite.stdout.fnmatch_lines([f"cassette {cassette} was restored: the test did not pass*"])
     assert cassette.read_text() == before
 
 
-def test_a_deleted_cassette_fails_its_test_with_the_record_command(
-    tmp_path: Path, scratch_project: Run
-) -> None:
+def test_a_deleted_cassette_fails_its_test_with_the_record_command(scratch_project: Run) -> None:
     replay = scratch_project("--block-network")
-    assert replay.returncode == 1
-    assert "cassettes/test_round_trip.test_read.yaml does not exist" in replay.stdout
-    assert (
-        "pytest --azure=fake --record-mode=rewrite test_round_trip.py::test_read" in replay.stdout
-    )
+    replay.assert_outcomes(errors=1)  # in its setup: the test itself never ran
+    replay.stdout.fnmatch_lines([f"*{CASSETTE} does not exist; record it with:", f"  {RERECORD}"])
+    assert "VALUE-DIGEST" not in replay.stdout.str()
 
 
 def test_the_token_witness_reports_every_token_it_passes_on() -> None:
@@ -247,18 +253,22 @@ def test_an_async_client_can_use_a_sync_credential_through_the_adapter() -> None
     assert read_claims(asyncio.run(fetch()))["aud"] == "https://vault.azure.net"
 
 
-def test_unplayed_recorded_interactions_fail_the_test(tmp_path: Path, scratch_project: Run) -> None:
-    assert scratch_project("--azure=fake", "--record-mode=rewrite").returncode == 0
-    test_file = tmp_path / "test_round_trip.py"
-    test_file.write_text(
-        test_file.read_text().replace(
+def test_unplayed_recorded_interactions_fail_the_test(
+    pytester: pytest.Pytester, scratch_project: Run
+) -> None:
+    scratch_project("--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
+    _edit_test(
+        pytester,
+        lambda text: text.replace(
             "    secret = read_secret", "    return\n    secret = read_secret"
-        )
+        ),
     )
     replay = scratch_project("--block-network")
-    assert replay.returncode == 1
-    assert "2 recorded interaction(s)" in replay.stdout
-    assert "were not played" in replay.stdout
+    replay.assert_outcomes(passed=1, errors=1)  # the test body passes, its teardown fails it
+    assert replay.ret == pytest.ExitCode.TESTS_FAILED
+    replay.stdout.fnmatch_lines(
+        [f"*2 recorded interaction(s) in *{CASSETTE} were not played*", f"  {RERECORD}"]
+    )
 
 
 def test_live_recording_without_a_workspace_stops_before_any_test(
@@ -268,10 +278,11 @@ def test_live_recording_without_a_workspace_stops_before_any_test(
     for name in every_name:
         monkeypatch.delenv(name, raising=False)
     live = scratch_project("--record-mode=once")
-    assert live.returncode == 4  # pytest's usage error
+    assert live.ret == pytest.ExitCode.USAGE_ERROR
+    live.stderr.fnmatch_lines(["*live recording (--record-mode other than none) needs a real*"])
     for name in every_name:
-        assert name in live.stderr
-    assert "VALUE-DIGEST" not in live.stdout
+        assert name in live.stderr.str()
+    assert "VALUE-DIGEST" not in live.stdout.str()
 
 
 def _miss(recorded_uri: str, failed_uri: str, failed_matchers: list[tuple[str, str]]) -> Any:
@@ -307,39 +318,31 @@ def test_a_miss_after_an_sdk_upgrade_says_the_api_version_changed() -> None:
     ids=["truncated", "wrong-shape"],
 )
 def test_a_broken_cassette_names_the_file_and_the_record_command(
-    tmp_path: Path, scratch_project: Run, damage: Callable[[str], str]
+    pytester: pytest.Pytester, scratch_project: Run, damage: Callable[[str], str]
 ) -> None:
-    assert scratch_project("--azure=fake", "--record-mode=rewrite").returncode == 0
-    cassette = tmp_path / "cassettes" / "test_round_trip.test_read.yaml"
+    scratch_project("--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
+    cassette = pytester.path / CASSETTE
     cassette.write_text(damage(cassette.read_text()))
     replay = scratch_project("--block-network")
-    assert replay.returncode == 1
-    assert f"cassette {cassette} cannot be read" in replay.stdout
-    assert (
-        "pytest --azure=fake --record-mode=rewrite test_round_trip.py::test_read" in replay.stdout
-    )
+    assert replay.ret == pytest.ExitCode.TESTS_FAILED
+    assert f"cassette {cassette} cannot be read" in replay.stdout.str()
+    assert RERECORD in replay.stdout.str()
+    assert "VALUE-DIGEST" not in replay.stdout.str()
 
 
 def test_two_tests_that_would_share_a_cassette_are_refused_before_any_runs(
-    tmp_path: Path,
+    pytester: pytest.Pytester,
 ) -> None:
     for folder in ("a", "b"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "__init__.py").write_text("")
-        (tmp_path / folder / "test_same.py").write_text(
-            "import pytest\n\n@pytest.mark.vcr\ndef test_read():\n    pass\n"
+        package = pytester.mkpydir(folder)
+        (package / "test_same.py").write_text(
+            "import pytest\n\n@pytest.mark.vcr\ndef test_read():\n    print('RAN')\n"
         )
-    result = subprocess.run(
-        [*PYTEST, str(tmp_path), "--block-network", "--rootdir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 4  # a usage error: nothing ran
-    assert "a/test_same.py::test_read and b/test_same.py::test_read" in result.stderr
-    assert "would share the cassette test_same.test_read.yaml" in result.stderr
+    result = pytester.runpytest("-q", "-s", *INNER_RUN_OPTIONS, "--block-network")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR  # nothing ran
+    assert "a/test_same.py::test_read and b/test_same.py::test_read" in result.stderr.str()
+    assert "would share the cassette test_same.test_read.yaml" in result.stderr.str()
+    assert "RAN" not in result.stdout.str()
 
 
 def test_a_miss_is_explained_with_vcrpy_8s_error_too() -> None:
@@ -373,20 +376,21 @@ class _Sized:
 
 
 def test_a_real_replay_miss_reports_the_closest_request_and_the_command(
-    tmp_path: Path, scratch_project: Run
+    pytester: pytest.Pytester, scratch_project: Run
 ) -> None:
-    assert scratch_project("--azure=fake", "--record-mode=rewrite").returncode == 0
-    test_file = tmp_path / "test_round_trip.py"
-    test_file.write_text(
-        test_file.read_text().replace("azure_coordinates.secret_name)", '"another-secret")')
+    scratch_project("--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
+    _edit_test(
+        pytester,
+        lambda text: text.replace("azure_coordinates.secret_name)", '"another-secret")'),
     )
     replay = scratch_project("--block-network")
-    assert replay.returncode == 1
-    assert "Replay miss in cassette" in replay.stdout
-    assert (
-        "request:  GET https://fake-vault.vault.azure.net/secrets/another-secret/" in replay.stdout
-    )
-    assert "closest:  GET https://fake-vault.vault.azure.net/secrets/fake-secret/" in replay.stdout
-    assert (
-        "pytest --azure=fake --record-mode=rewrite test_round_trip.py::test_read" in replay.stdout
+    # The test fails on the miss; its teardown then reports the recorded requests left unplayed.
+    replay.assert_outcomes(failed=1, errors=1)
+    replay.stdout.fnmatch_lines(
+        [
+            "*Replay miss in cassette *test_round_trip.test_read.yaml: no recorded request matches.",
+            "*request:  GET https://fake-vault.vault.azure.net/secrets/another-secret/*",
+            "*closest:  GET https://fake-vault.vault.azure.net/secrets/fake-secret/*",
+            f"*{RERECORD}",
+        ]
     )
