@@ -5,7 +5,8 @@ Each test builds a small project with ``pytester`` and runs pytest on it in-proc
 as ``pytest`` on the command line loads them, so ours comes from the ``pytest11`` entry point that
 installing this project registers, not from a conftest. ``sys.modules`` and ``sys.path`` are
 restored after each run. Recording reaches the inner run's fake Azure on loopback, which the outer
-run's ``--block-network`` admits through ``allowed_hosts``.
+run's ``--block-network`` admits through ``allowed_hosts``. No test needs a process of its own
+(see tests/test_recording.py: only the cassette on disk carries over from one run to the next).
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ CASSETTE = "cassettes/test_secret.test_read.yaml"
 CASSETTE_NAME = "test_secret.test_read.yaml"
 
 preload_inner_run_imports()
+
+
+@pytest.fixture
+def _harness_isolation() -> None:
+    """Overrides the suite-wide opt-in (tests/conftest.py) with nothing, as tests/inert does: the
+    inner runs share this process, and the outer test's isolation (azure-core's retry sleep
+    skipped, in replay) would otherwise be active around them; an inner run against the fake
+    Azure must wait out a retry as it does on the command line. No test here needs it itself."""
 
 
 @pytest.fixture

@@ -4,7 +4,10 @@ The round-trip tests build a project of one recorded test with ``pytester`` and 
 in-process (``pytester.runpytest``: this interpreter, ``sys.modules`` and ``sys.path`` restored
 after each run). Recording against the fake Azure reaches it on loopback, which the outer run's
 ``--block-network`` admits through ``allowed_hosts``; a replay run gives ``--block-network``
-itself, and the inner run's block then admits nothing at all.
+itself, and the inner run's block then admits nothing at all. No test needs a process of its own:
+between the record and the replay runs nothing but the cassette on disk carries over (each run
+reads its cassettes afresh, Key Vault's challenge cache is emptied around each test, the fake
+Azure's session restores ``os.environ`` and stops with the inner run).
 """
 
 from __future__ import annotations
@@ -172,6 +175,14 @@ RERECORD = "pytest --azure=fake --record-mode=rewrite test_round_trip.py::test_r
 Run = Callable[..., pytest.RunResult]
 
 preload_inner_run_imports()
+
+
+@pytest.fixture
+def _harness_isolation() -> None:
+    """Overrides the suite-wide opt-in (tests/conftest.py) with nothing, as tests/inert does: the
+    inner runs share this process, and the outer test's isolation (azure-core's retry sleep
+    skipped, in replay) would otherwise be active around them; an inner run against the fake
+    Azure must wait out a retry as it does on the command line. No test here needs it itself."""
 
 
 @pytest.fixture
