@@ -1,7 +1,8 @@
 """``python -m bench``: measure the offline loop and the fake Azure side by side, print a table.
 
-Run from the repository root. ``--cold-start`` adds the slow fresh-clone-to-green-tox comparison;
-``--help`` lists the rest. Every figure is a median of several runs on this machine, in this run.
+Run from the repository root. One run prints every figure, issue 14's three targets among them
+(serial suite / import floor, warm ``tox``, fresh clone to green ``tox``); ``--quick`` smokes each
+figure on a tiny selection, ``--only`` picks sections, ``--help`` lists the rest. Every figure is a median of several runs on this machine, in this run.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import platform
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
-from bench import cold_start, fake_azure, obo_flow, scaling, suite
+from bench import cold_start, fake_azure, obo_flow, scaling, suite, tox_runs
 from bench.timing import Row, median_seconds, ms, table
 
 SIZES = [10, 100, 1000, 5000]
@@ -54,39 +56,82 @@ def _failed(failures: list[str]) -> str:
     return f" (NOT GREEN in {len(failures)} run(s): {failures[-1]})" if failures else ""
 
 
+SERIAL_TARGET = 15
+"""Issue 14's target: the serial suite takes at most 15x the import floor."""
+WARM_TOX_TARGET = 180.0
+"""``tox`` with warm environments (four Pythons, lint, type): at most 3 minutes."""
+COLD_TARGET = 360.0
+"""A fresh clone to a green ``tox`` with four Pythons: at most 6 minutes."""
+QUICK_TESTS = ["tests/test_bench_readme.py"]
+"""``--quick``'s test selection: the smoke of every figure, not the figure."""
+QUICK_ENVS = ("lint",)
+"""``--quick``'s tox environments: no environment to install but ruff."""
+
+
+def _target(quick: bool, budget: str, holds: bool) -> tuple[str, bool | None]:
+    """The budget and verdict of a figure, none for a ``--quick`` smoke (not the figure)."""
+    return ("(smoke)", None) if quick else (budget, holds)
+
+
 def section_suite(args: argparse.Namespace) -> list[Row]:
     floor = suite.import_floor_seconds(args.runs)
     where = f" at {args.suite_ref}" if args.suite_ref else ""
-    whole, failed = suite.suite_seconds(args.suite_runs, ref=args.suite_ref)
+    selection = QUICK_TESTS if args.quick else []
+    what = f"`{' '.join(selection)}` only" if selection else "offline suite"
+    whole, failed = suite.suite_seconds(args.suite_runs, ref=args.suite_ref, extra=selection)
     print(f"  suite: {whole:.1f} s (import floor {floor:.2f} s)", file=sys.stderr, flush=True)
+    budget = f"<= {SERIAL_TARGET}x"
     rows = [
         Row("1", "import floor (`import azure.ai.ml, ...keyvault.secrets, identity`)", ms(floor)),
         Row(
             "1",
-            f"offline suite{where} (`pytest -q -p no:cacheprovider`)",
+            f"{what}{where}, serial (`pytest -q -p no:cacheprovider`)",
             ms(whole) + _failed(failed),
         ),
-        Row("1", "suite / import floor", ratio(whole, floor), "<= 3x", whole <= 3 * floor),
+        Row(
+            "1",
+            "serial suite / import floor",
+            ratio(whole, floor),
+            *_target(args.quick, budget, not failed and whole <= SERIAL_TARGET * floor),
+        ),
     ]
-    if args.xdist:
+    if args.xdist and args.xdist != "0":
         parallel, parallel_failed = suite.suite_seconds(
-            args.suite_runs, ref=args.suite_ref, extra=["-n", args.xdist]
+            args.suite_runs, ref=args.suite_ref, extra=[*selection, "-n", args.xdist]
         )
         rows += [
             Row(
                 "1",
-                f"offline suite with `-n {args.xdist}` (pytest-xdist)",
+                f"{what}{where} with `-n {args.xdist}` (pytest-xdist, what `tox` runs)",
                 ms(parallel) + _failed(parallel_failed),
             ),
-            Row(
-                "1",
-                f"suite `-n {args.xdist}` / import floor",
-                ratio(parallel, floor),
-                "<= 3x",
-                parallel <= 3 * floor,
-            ),
+            Row("1", f"suite `-n {args.xdist}` / import floor", ratio(parallel, floor)),
         ]
     return rows
+
+
+def _tox_command(args: argparse.Namespace) -> list[str]:
+    return str(args.tox).split()
+
+
+def section_tox(args: argparse.Namespace) -> list[Row]:
+    envs = QUICK_ENVS if args.quick else tox_runs.ENVS
+    warmup, run = tox_runs.warm_tox(_tox_command(args), envs)
+    names = ",".join(envs)
+    print(
+        f"  tox warm-up {warmup.seconds:.0f} s ({warmup.verdict(envs)}), "
+        f"warm {run.seconds:.0f} s ({run.verdict(envs)})",
+        file=sys.stderr,
+        flush=True,
+    )
+    return [
+        Row(
+            "6",
+            f"`{args.tox} -e {names}`, warm environments: {run.verdict(envs)}",
+            f"{run.seconds:.0f} s",
+            *_target(args.quick, "<= 3 min", run.green(envs) and run.seconds <= WARM_TOX_TARGET),
+        )
+    ]
 
 
 def section_replay(args: argparse.Namespace) -> list[Row]:
@@ -135,6 +180,14 @@ def section_fake_azure(args: argparse.Namespace) -> list[Row]:
             results["start"] < 0.5,
         )
     ]
+    rows += [
+        Row("4", "a new fake per test: stop + `FakeAzure()` + start", ms(results["restart"])),
+        Row(
+            "4",
+            "the fixture's fake per test now: `reset()` of the running fake",
+            ms(results["reset"]),
+        ),
+    ]
     for client, what in (("requests", "plain `requests`"), ("SecretClient", "real `SecretClient`")):
         for threads in (1, 4):
             rate = results[f"{client}/{threads}"]
@@ -152,18 +205,29 @@ def section_fake_azure(args: argparse.Namespace) -> list[Row]:
 
 
 def section_cold_start(args: argparse.Namespace) -> list[Row]:
-    results = {variant: cold_start.measure(variant) for variant in cold_start.VARIANTS}
-    rows = [
-        Row(
-            "5",
-            f"fresh clone -> green `tox -e py311`, {variant}: install tox + tox run = total",
-            f"{r['install']:.0f} s + {r['tox']:.0f} s = {r['total']:.0f} s",
+    envs = QUICK_ENVS if args.quick else tox_runs.ENVS
+    names = ",".join(envs)
+    rows = []
+    totals = {}
+    for variant in cold_start.VARIANTS:
+        result = cold_start.measure(variant, envs=envs, keep_logs=args.logs)
+        problem = result.installer_problem(variant)
+        checked = f"installer checked: {problem or cold_start.INSTALLER[variant]}"
+        totals[variant] = result.total
+        rows.append(
+            Row(
+                "5",
+                f"fresh clone -> `tox -e {names}`, {variant} ({checked}; {result.run.verdict(envs)}): "
+                "install tox + tox run = total",
+                f"{result.install:.0f} s + {result.run.seconds:.0f} s = {result.total:.0f} s",
+                *_target(
+                    args.quick,
+                    "<= 6 min",
+                    not problem and result.run.green(envs) and result.total <= COLD_TARGET,
+                ),
+            )
         )
-        for variant, r in results.items()
-    ]
-    rows.append(
-        Row("5", "pip / tox-uv (total)", ratio(results["pip"]["total"], results["tox-uv"]["total"]))
-    )
+    rows.append(Row("5", "pip / tox-uv (total)", ratio(totals["pip"], totals["tox-uv"])))
     return rows
 
 
@@ -172,25 +236,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per in-process figure (median)")
     parser.add_argument("--suite-runs", type=int, default=3, help="runs of the whole suite")
     parser.add_argument("--suite-ref", help="time the suite of this commit, not the working tree")
-    parser.add_argument("--xdist", metavar="N", help="also time the suite with pytest -n N")
+    parser.add_argument(
+        "--xdist", metavar="N", default="2", help="also time the suite with pytest -n N (0: not)"
+    )
     parser.add_argument("--samples", type=int, default=100, help="requests sampled per cassette")
-    parser.add_argument("--cold-start", action="store_true", help="add the slow cold-start figures")
-    parser.add_argument("--only", help="comma-separated sections: suite,replay,scaling,fake,cold")
+    parser.add_argument(
+        "--tox",
+        default="python3 -m tox",
+        help="the tox command of the warm figure (default: %(default)s, as the README says)",
+    )
+    parser.add_argument("--logs", type=Path, help="keep the cold-start tox logs in this folder")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke every figure: one run each, the suite on {' '.join(QUICK_TESTS)}, tox on "
+        f"{','.join(QUICK_ENVS)}; no verdicts (these are not the targets' figures)",
+    )
+    parser.add_argument(
+        "--only", help="comma-separated sections: suite,replay,scaling,fake,tox,cold"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.suite_runs, args.samples = 1, 1, 10
     sections: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
         "suite": section_suite,
         "replay": section_replay,
         "scaling": section_scaling,
         "fake": section_fake_azure,
+        "tox": section_tox,
+        "cold": section_cold_start,
     }
-    if args.cold_start:
-        sections["cold"] = section_cold_start
     chosen = args.only.split(",") if args.only else list(sections)
     rows: list[Any] = []
     print(f"machine: {machine()}", flush=True)
     for name in chosen:
         print(f"measuring {name}...", file=sys.stderr, flush=True)
         rows += sections[name](args)
+    if args.quick:  # one run on a tiny selection: a smoke, whose figures hold no budget
+        rows = [Row(r.section, r.figure, r.value, "(smoke)" if r.budget else "") for r in rows]
     print(table(rows))
     return 0
 

@@ -31,6 +31,42 @@ def start_seconds() -> float:
     return elapsed
 
 
+def per_test_seconds() -> tuple[float, float]:
+    """What the ``fake_azure`` fixture pays per test: a new fake built, started and stopped (what
+    it did before issue 14), and a running fake reset (what it does now); each after one request
+    through a keep-alive connection, which the stop or the reset must drop."""
+    azure = FakeAzure().start()
+    session = _session(azure)
+    session.get(SECRET_URL, headers=_bearer())
+    start = time.perf_counter()
+    azure.stop()
+    fresh = FakeAzure().start()
+    restart = time.perf_counter() - start
+    session.get(
+        SECRET_URL, headers=_bearer(), proxies={"https": fresh.proxy_url}, verify=str(fresh.ca_path)
+    )
+    start = time.perf_counter()
+    fresh.reset()
+    reset = time.perf_counter() - start
+    fresh.stop()
+    session.close()
+    return restart, reset
+
+
+def _session(azure: FakeAzure) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies = {"https": azure.proxy_url}
+    session.verify = str(azure.ca_path)
+    return session
+
+
+def _bearer() -> dict[str, str]:
+    now = int(time.time())
+    token = mint_token(audience="https://vault.azure.net", issued_at=now, expires_on=now + 3600)
+    return {"Authorization": f"Bearer {token}"}
+
+
 def _requests_client(azure: FakeAzure) -> Callable[[], None]:
     session = requests.Session()
     session.trust_env = False
@@ -114,6 +150,9 @@ def median(values_: list[float]) -> float:
 def measure(runs: int) -> dict[str, Any]:
     """Median start-up time and round trips per second for each client kind and 1 or 4 threads."""
     results: dict[str, Any] = {"start": median([start_seconds() for _ in range(runs)])}
+    per_test = [per_test_seconds() for _ in range(max(runs, 3))]
+    results["restart"] = median([restart for restart, _ in per_test])
+    results["reset"] = median([reset for _, reset in per_test])
     for client in CLIENTS:
         for threads in (1, 4):
             rates = [round_trips_per_second(client, threads) for _ in range(runs)]
