@@ -51,9 +51,22 @@ def test_no_harness_module_imports_the_example_job() -> None:
     }
 
 
+def _providers() -> dict[str, set[str]]:
+    """Top-level module -> the distributions whose files hold it. (On Python 3.10,
+    ``packages_distributions()`` reads only ``top_level.txt``, which most wheels built today lack.)"""
+    found: dict[str, set[str]] = {}
+    for distribution in metadata.distributions():
+        for file in distribution.files or ():
+            top = file.parts[0] if file.parts else ""
+            if top.endswith((".dist-info", ".egg-info", ".pth")) or top in {"..", "__pycache__"}:
+                continue
+            found.setdefault(top.removesuffix(".py"), set()).add(distribution.metadata["Name"])
+    return found
+
+
 def test_the_harness_declares_every_distribution_its_code_imports() -> None:
     declared = _requirements("azureml-obo-harness")
-    providers = metadata.packages_distributions()
+    providers = _providers()
     missing = {}
     for module, files in _imported_top_level_modules(HARNESS_SOURCE).items():
         if module in sys.stdlib_module_names or module in {"azureml_obo_harness", "__future__"}:
