@@ -34,9 +34,9 @@ def extra_fake_services() -> list[FakeService]:
 class _FakeAzurePool:
     """One running fake Azure per session (per xdist worker), handed out reset.
 
-    A start and a stop cost ~70 ms against ~10 ms for a reset (bench/README.md, "fake Azure per
-    test"); the fake is replaced instead when the test's ``extra_fake_services`` are other objects
-    (an overriding fixture) or when a test stopped it.
+    A stop, a new fake and a start cost 50-80 ms a test against ~15 ms for a reset (bench/README.md,
+    "The fake_azure fixture"); the fake is replaced instead when the test's ``extra_fake_services``
+    are other objects (an overriding fixture) or when a test stopped it.
     """
 
     def __init__(self) -> None:
@@ -87,7 +87,9 @@ def fake_azure(
     Fresh as a new ``FakeAzure(extra_services=...)``: the session's running fake, reset before
     the test (:meth:`~azureml_obo_harness.cloud.server.FakeAzure.reset`: the seeded world, no
     faults, an empty request log, no open connection), so the port and CA may be those an
-    earlier test saw. A test may stop it; the next test gets a new one.
+    earlier test saw. A test may stop it; the next test gets a new one. Unlike a restart, a client
+    an earlier test left running (a poller thread) that reconnects reaches this test's fake: end
+    such clients in the test that starts them.
     """
     return _pool(pytestconfig).fresh(extra_fake_services)
 
