@@ -61,6 +61,7 @@ def workspace_without_obo_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[
 def test_live_recording_through_the_bridge_uses_the_obo_credential_and_writes_the_cassette(
     pytester: pytest.Pytester, workspace_without_obo_endpoint: FakeAzure
 ) -> None:
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makeconftest(TEAM_CONFTEST)
     pytester.makepyfile(test_team=TEAM_TEST)
 
@@ -76,6 +77,7 @@ def test_live_recording_through_the_bridge_uses_the_obo_credential_and_writes_th
 
 
 def test_the_bridge_outside_live_mode_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(test_team="def test_x():\n    pass\n")
     result = pytester.runpytest("-p", "no:cacheprovider", "--obo-bridge")
     assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -54,7 +54,10 @@ def test_a_deprecation_warning_is_shown():
 
 @pytest.fixture
 def team_project(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makepyprojecttoml('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n')
+    pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
+        'asyncio_default_fixture_loop_scope = "function"\n'  # pytest-asyncio's own warning
+    )
     tests = pytester.mkdir("tests")
     (tests / "fakes.py").write_text(TEAM_FAKES)
     (tests / "test_team.py").write_text(TEAM_TESTS)
