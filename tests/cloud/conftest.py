@@ -13,6 +13,9 @@ through ``HTTPS_PROXY=http://127.0.0.1:<port>``, so nothing else ever needs a co
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 LOOPBACK_ONLY = [r"^127\.0\.0\.1$"]
@@ -22,3 +25,22 @@ LOOPBACK_ONLY = [r"^127\.0\.0\.1$"]
 def allowed_hosts() -> list[str]:
     """Overrides pytest-recording's fixture: the fake Azure's loopback address, nothing else."""
     return LOOPBACK_ONLY
+
+
+@pytest.fixture
+def ml_client(fake_azure_env: Any) -> Any:
+    """A real ``MLClient`` on the fake's seeded workspace, signed in with a ``FakeCredential``."""
+    from azure.ai.ml import MLClient
+    from azureml_obo_harness.credential import FakeCredential
+    from azureml_obo_harness.values import RESOURCE_GROUP, SUBSCRIPTION_ID, WORKSPACE_NAME
+
+    return MLClient(FakeCredential(), SUBSCRIPTION_ID, RESOURCE_GROUP, WORKSPACE_NAME)
+
+
+@pytest.fixture
+def code_dir(tmp_path: Path) -> Path:
+    """A job's code folder holding one ``main.py``."""
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "main.py").write_text("print('training')\n")
+    return source

@@ -7,10 +7,21 @@ import time
 import requests
 from azureml_obo_harness.cloud import FakeAzure
 from azureml_obo_harness.tokens import mint_token
-from azureml_obo_harness.values import DEFAULT_USER, FakeUser
+from azureml_obo_harness.values import (
+    DEFAULT_USER,
+    RESOURCE_GROUP,
+    SUBSCRIPTION_ID,
+    WORKSPACE_NAME,
+    FakeUser,
+)
 
 KEY_VAULT = "https://vault.azure.net"
 ARM = "https://management.azure.com"
+WORKSPACE_URL = (
+    f"{ARM}/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/"
+    f"{RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/{WORKSPACE_NAME}"
+)
+"""The fake's seeded workspace, as ARM names it."""
 
 
 def bearer(audience: str, *, user: FakeUser = DEFAULT_USER) -> dict[str, str]:

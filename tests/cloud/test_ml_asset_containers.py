@@ -3,25 +3,13 @@
 
 from __future__ import annotations
 
-import pytest
 from azure.ai.ml import MLClient
 from azure.ai.ml.entities import Environment
 from azureml_obo_harness.cloud import FakeAzure
-from azureml_obo_harness.credential import FakeCredential
-from azureml_obo_harness.values import RESOURCE_GROUP, SUBSCRIPTION_ID, WORKSPACE_NAME
 
-from tests.cloud.helpers import ARM, bearer, session_for
+from tests.cloud.helpers import ARM, WORKSPACE_URL, bearer, session_for
 
 IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest"
-WORKSPACE_URL = (
-    f"https://management.azure.com/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/"
-    f"{RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/{WORKSPACE_NAME}"
-)
-
-
-@pytest.fixture
-def ml_client(fake_azure_env: FakeAzure) -> MLClient:
-    return MLClient(FakeCredential(), SUBSCRIPTION_ID, RESOURCE_GROUP, WORKSPACE_NAME)
 
 
 def received(azure: FakeAzure, operation: str) -> list[int]:

@@ -19,29 +19,10 @@ from azure.ai.ml.exceptions import JobException
 from azure.ai.ml.operations import _job_ops_helper
 from azure.core.exceptions import HttpResponseError
 from azureml_obo_harness.cloud import FakeAzure
-from azureml_obo_harness.credential import FakeCredential
-from azureml_obo_harness.values import RESOURCE_GROUP, SUBSCRIPTION_ID, WORKSPACE_NAME
 
-from tests.cloud.helpers import ARM, bearer, session_for
+from tests.cloud.helpers import ARM, WORKSPACE_URL, bearer, session_for
 
 ENVIRONMENT = "azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu:33"
-WORKSPACE_URL = (
-    f"https://management.azure.com/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/"
-    f"{RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/{WORKSPACE_NAME}"
-)
-
-
-@pytest.fixture
-def code_dir(tmp_path: Path) -> Path:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "main.py").write_text("print('training')\n")
-    return source
-
-
-@pytest.fixture
-def ml_client(fake_azure_env: FakeAzure) -> MLClient:
-    return MLClient(FakeCredential(), SUBSCRIPTION_ID, RESOURCE_GROUP, WORKSPACE_NAME)
 
 
 @pytest.fixture

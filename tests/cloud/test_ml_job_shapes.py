@@ -14,22 +14,11 @@ from azure.ai.ml import MLClient, command
 from azure.ai.ml.sweep import SweepJob, Uniform
 from azureml_obo_harness.cloud import FakeAzure
 from azureml_obo_harness.cloud.ml.job_shapes import is_typespec_version
-from azureml_obo_harness.credential import FakeCredential
-from azureml_obo_harness.values import RESOURCE_GROUP, SUBSCRIPTION_ID, WORKSPACE_NAME
 
-from tests.cloud.helpers import ARM, bearer, session_for
+from tests.cloud.helpers import ARM, WORKSPACE_URL, bearer, session_for
 
 ENVIRONMENT = "azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu:33"
-WORKSPACE_URL = (
-    f"https://management.azure.com/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/"
-    f"{RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/{WORKSPACE_NAME}"
-)
 PREVIEW_ONLY = {"secretsConfiguration", "autologgerSettings"}
-
-
-@pytest.fixture
-def ml_client(fake_azure_env: FakeAzure) -> MLClient:
-    return MLClient(FakeCredential(), SUBSCRIPTION_ID, RESOURCE_GROUP, WORKSPACE_NAME)
 
 
 def put_command_job(azure: FakeAzure, name: str) -> None:

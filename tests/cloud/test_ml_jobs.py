@@ -10,10 +10,9 @@ from azure.ai.ml.entities import Command
 from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azureml_obo_harness.cloud import FakeAzure
-from azureml_obo_harness.credential import FakeCredential
 from azureml_obo_harness.values import RESOURCE_GROUP, SUBSCRIPTION_ID, TENANT_ID, WORKSPACE_NAME
 
-from tests.cloud.helpers import KEY_VAULT, bearer, session_for
+from tests.cloud.helpers import KEY_VAULT, WORKSPACE_URL, bearer, session_for
 
 ENVIRONMENT = "azureml:AzureML-sklearn-0.24-ubuntu18.04-py37-cpu:22"
 FRESH_CODE_OPERATIONS = [
@@ -30,23 +29,6 @@ KNOWN_CODE_OPERATIONS = [
     "ml/get_code_version",
     "ml/create_or_update_job",
 ]
-WORKSPACE_URL = (
-    f"https://management.azure.com/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/"
-    f"{RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/{WORKSPACE_NAME}"
-)
-
-
-@pytest.fixture
-def code_dir(tmp_path: Path) -> Path:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "main.py").write_text("print('training')\n")
-    return source
-
-
-@pytest.fixture
-def ml_client(fake_azure_env: FakeAzure) -> MLClient:
-    return MLClient(FakeCredential(), SUBSCRIPTION_ID, RESOURCE_GROUP, WORKSPACE_NAME)
 
 
 def child_job(code: Path, *, name: str = "child-job", compute: str = "cpu-cluster") -> Command:

@@ -11,27 +11,15 @@ from azure.ai.ml.constants import AssetTypes
 from azure.ai.ml.entities import Data, Model
 from azure.core.exceptions import ResourceNotFoundError
 from azureml_obo_harness.cloud import FakeAzure
-from azureml_obo_harness.credential import FakeCredential
 from azureml_obo_harness.values import (
-    RESOURCE_GROUP,
     STORAGE_ACCOUNT,
-    SUBSCRIPTION_ID,
     WORKSPACE_ID,
     WORKSPACE_NAME,
 )
 
-from tests.cloud.helpers import ARM, bearer, session_for
+from tests.cloud.helpers import ARM, WORKSPACE_URL, bearer, session_for
 
 CURATED = "AzureML-sklearn-1.0-ubuntu20.04-py38-cpu"
-WORKSPACE_URL = (
-    f"https://management.azure.com/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/"
-    f"{RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/{WORKSPACE_NAME}"
-)
-
-
-@pytest.fixture
-def ml_client(fake_azure_env: FakeAzure) -> MLClient:
-    return MLClient(FakeCredential(), SUBSCRIPTION_ID, RESOURCE_GROUP, WORKSPACE_NAME)
 
 
 def operations(azure: FakeAzure) -> list[str]:
