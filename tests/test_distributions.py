@@ -7,6 +7,7 @@ registers no pytest plugin and needs nothing of the harness's.
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -18,19 +19,29 @@ HARNESS_SOURCE = ROOT / "fakes" / "src" / "azureml_obo_harness"
 JOB_PACKAGES = {"obo_job", "iris_training"}
 
 
+@functools.cache
+def _import_nodes(source: Path) -> tuple[tuple[str, ast.Import | ast.ImportFrom], ...]:
+    """Every import statement under ``source``, with the name of its file (parsed once a run)."""
+    return tuple(
+        (path.name, node)
+        for path in sorted(source.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    )
+
+
 def _imported_top_level_modules(source: Path) -> dict[str, set[str]]:
     """Top-level module name -> the files that import it (absolute imports only)."""
     found: dict[str, set[str]] = {}
-    for path in sorted(source.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
-                found.setdefault(name.split(".")[0], set()).add(path.name)
+    for file, node in _import_nodes(source):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            found.setdefault(name.split(".")[0], set()).add(file)
     return found
 
 
@@ -51,28 +62,29 @@ def test_no_harness_module_imports_the_example_job() -> None:
     }
 
 
-def _providers() -> dict[str, set[str]]:
-    """Top-level module -> the distributions whose files hold it. (On Python 3.10,
-    ``packages_distributions()`` reads only ``top_level.txt``, which most wheels built today lack.)"""
-    found: dict[str, set[str]] = {}
-    for distribution in metadata.distributions():
-        for file in distribution.files or ():
-            top = file.parts[0] if file.parts else ""
-            if top.endswith((".dist-info", ".egg-info", ".pth")) or top in {"..", "__pycache__"}:
-                continue
-            found.setdefault(top.removesuffix(".py"), set()).add(distribution.metadata["Name"])
-    return found
+def _top_level_names(distribution: str) -> set[str]:
+    """The top-level modules and packages a distribution's files hold, read from its RECORD (the
+    installer's list of what it wrote; an editable install lists its ``.pth`` or finder instead, so
+    ``top_level.txt`` is read too). On Python 3.10, ``packages_distributions()`` reads only
+    ``top_level.txt``, which most wheels built today lack."""
+    found = metadata.distribution(distribution)
+    names = set((found.read_text("top_level.txt") or "").split())
+    for line in (found.read_text("RECORD") or "").splitlines():
+        top = line.split(",", 1)[0].split("/", 1)[0]
+        if top.endswith((".dist-info", ".egg-info", ".pth")) or top in {"", "..", "__pycache__"}:
+            continue
+        names.add(top.removesuffix(".py"))
+    return names
 
 
 def test_the_harness_declares_every_distribution_its_code_imports() -> None:
     declared = _requirements("azureml-obo-harness")
-    providers = _providers()
+    provided = set().union(*(_top_level_names(name) for name in declared))
     missing = {}
     for module, files in _imported_top_level_modules(HARNESS_SOURCE).items():
         if module in sys.stdlib_module_names or module in {"azureml_obo_harness", "__future__"}:
             continue
-        distributions = {name.lower().replace("_", "-") for name in providers.get(module, [])}
-        if not distributions & declared:
+        if module not in provided:
             missing[module] = sorted(files)
     # azure.* is a namespace shared by many distributions: checked by the azure sub-packages below.
     missing.pop("azure", None)
@@ -82,11 +94,10 @@ def test_the_harness_declares_every_distribution_its_code_imports() -> None:
 def test_the_harness_declares_the_azure_distributions_it_imports() -> None:
     declared = _requirements("azureml-obo-harness")
     needed = set()
-    for path in HARNESS_SOURCE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            module = node.module if isinstance(node, ast.ImportFrom) and node.level == 0 else None
-            if module and module.startswith("azure."):
-                needed.add(".".join(module.split(".")[:2]))
+    for _, node in _import_nodes(HARNESS_SOURCE):
+        module = node.module if isinstance(node, ast.ImportFrom) and node.level == 0 else None
+        if module and module.startswith("azure."):
+            needed.add(".".join(module.split(".")[:2]))
     optional = {"azure.keyvault", "azure.storage"}  # imported only if the team has them installed
     distribution_of = {
         "azure.core": "azure-core",
