@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+
+from tests import sdk_speedups
 
 # pytester: plugins are tested by running pytest in-process on a generated project.
 pytest_plugins = ["pytester"]
@@ -16,6 +20,13 @@ def _harness_isolation(azure_test_isolation: None) -> None:
     """This project opts every one of its tests in to the harness's isolation (retry waits skipped
     in replay, Key Vault's challenge cache emptied): many tests start a FakeAzure of their own
     rather than through a fixture. A team's project gets it only where its tests use the harness."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sdk_speedups() -> Iterator[None]:
+    """The SDK helpers of :mod:`tests.sdk_speedups`, replaced for this project's suite only."""
+    with sdk_speedups.applied():
+        yield
 
 
 @pytest.fixture
