@@ -161,19 +161,22 @@ def test_a_running_fake_reset_serves_the_seeded_world_with_an_empty_log() -> Non
         session.close()
 
 
-def connection_threads() -> list[str]:
-    return [t.name for t in threading.enumerate() if t.name.startswith("fake-azure-connection")]
+def connection_threads(azure: FakeAzure) -> list[str]:
+    """The threads serving a connection of this fake (another fake's, or the session fake's,
+    kept alive by a client an earlier test left for the garbage collector, are not its own)."""
+    prefix = f"fake-azure-{azure.port}-connection-"
+    return [t.name for t in threading.enumerate() if t.name.startswith(prefix)]
 
 
 def test_reset_drops_the_connections_opened_before_it() -> None:
     with FakeAzure() as azure:
         session = session_for(azure)
         session.get(SECRET_URL, headers=bearer(KEY_VAULT))  # leaves a kept-alive tunnel open
-        assert connection_threads()
+        assert connection_threads(azure)
 
         azure.reset()
 
-        assert connection_threads() == []
+        assert connection_threads(azure) == []
         # the client reconnects, as after a restart, and the fake counts only the new request
         assert session.get(SECRET_URL, headers=bearer(KEY_VAULT)).status_code == 200
         assert len(azure.requests) == 1

@@ -214,7 +214,7 @@ class FakeAzureServer(ThreadedWSGIServer):
         thread = threading.Thread(
             target=self.process_request_thread,
             args=(request, client_address),
-            name=f"fake-azure-connection-{client_address[1]}",
+            name=f"fake-azure-{self.server_address[1]}-connection-{client_address[1]}",
             daemon=True,
         )
         with self._connections_lock:
