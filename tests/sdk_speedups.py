@@ -43,9 +43,9 @@ def applied() -> Iterator[None]:
         return
     from azure.ai.ml._utils import _experimental
 
-    REPLACED["azure.ai.ml._utils._experimental._should_skip_warning"] = (
-        _experimental._should_skip_warning
-    )
+    current = _experimental._should_skip_warning
+    if current is not should_skip_experimental_warning:  # not already applied (an inner run)
+        REPLACED["azure.ai.ml._utils._experimental._should_skip_warning"] = current
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_experimental, "_should_skip_warning", should_skip_experimental_warning)
         yield
