@@ -1,42 +1,72 @@
 """docs/adopting.md, followed as written in an empty folder.
 
-Every code block of the guide is a step: a block whose first line is ``# <path>`` is a file the
-team writes (a second block for the same file adds to it), every line of a ``bash`` block is a
-command. The commands run in order in one shell, so ``. .venv/bin/activate`` holds for the rest.
-A command that cannot run offline is named in ``NOT_RUN`` with the reason, and the test fails if
-the guide gains a command that is neither run nor named there.
+Every code block of the guide is a step, taken in the guide's order: a block whose first line is
+``# <path>`` is a file the team writes when the guide reaches it (a second block for the same file
+adds to it), every line of a ``bash`` block is a command, each run or named in ``NOT_RUN`` with
+the reason it cannot run offline; the test fails if the guide gains a command that is neither.
 
-The install step runs for real, offline: ``python3 -m venv .venv`` creates the team's venv (from
-the interpreter running this suite), which is then given a ``.pth`` line adding this suite's own
-site-packages after its own, so the harness's dependencies are already there; the guide's
-``pip install "$HARNESS/fakes" ...`` then runs with ``--no-index --no-build-isolation --no-deps``:
-pip builds the harness from its path with this environment's setuptools (the job's ``test``
-extra) and installs it, its ``pytest11`` entry point and its ``cassette-scan`` command into the
-team's venv. No index is asked (the suite runs without network); a folder name is never assumed
-(``HARNESS`` is this checkout, wherever it is). After that, the team's ``python`` must import the
-harness from its own venv, not from this suite's.
+The install step is proven once, for real and offline, in a venv of the team's own. ``python3 -m
+venv .venv`` creates it from the interpreter running this suite, ``--without-pip`` (ensurepip alone
+costs seconds), and gives it a ``.pth`` line adding this suite's site-packages after its own, so
+the harness's dependencies are already there. The guide's ``pip install "$HARNESS/fakes" ...``
+runs with this suite's pip targeting that venv (``pip --python .venv/bin/python install
+--no-index --no-build-isolation --no-deps ...``): pip builds the harness from its path with this
+environment's setuptools (the job's ``test`` extra) and installs it, its ``pytest11`` entry point
+and its ``cassette-scan`` command into the team's venv. No index is asked (the suite runs without
+network); a folder name is never assumed (``HARNESS`` is this checkout, wherever it is). The
+team's venv's own python then must import the harness from that venv (not from this suite's) and
+find the distribution's entry points there, and ``.venv/bin/cassette-scan --help`` must run.
+
+Every shell command (the venv, pip, git) runs in bash in the team's folder, the venv activated
+(``. .venv/bin/activate`` sourced) once the guide has activated it. A new interpreter pays the
+Azure SDKs' import floor (seconds), so only the guide's first pytest command runs in one, the
+team's venv's ``python -m pytest``: it loads the plugin from the installed wheel, and it imports
+the SDKs afresh, so their import-time warnings (azure-ai-ml's schemas call marshmallow APIs that
+warn) meet the team's filters there; in this process the SDKs are imported already and would
+never warn. The guide's other pytest commands run in this process (``pytester``: the team's folder
+is the root and its ``pyproject.toml`` the only configuration, the warning filters those the
+team's venv's python starts with, none of this suite's), and ``cassette-scan`` through its
+``main``; the harness they use is this suite's install of the ``fakes/`` the wheel was built from.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
+import io
+import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import sysconfig
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
+from azureml_obo_harness.scan import main as cassette_scan
 from azureml_obo_harness.scan import scan_text
 from packaging.version import Version
+
+from tests.cloud.conftest import allowed_hosts  # loopback only: the team's runs' fake Azure
+from tests.inner_runs import preload_inner_run_imports
+
+__all__ = ["allowed_hosts"]
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "adopting.md"
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.M | re.S)
 FILE_BLOCK = re.compile(r"# ([\w./-]+\.(?:py|toml)|\.gitignore)")
 FIRST_CASSETTE = "test_first_obo.test_the_job_reads_its_secret_as_the_user.yaml"
+
+HOME = str(Path.home())  # before pytester sets HOME to the team's folder: the shell keeps it
+
+preload_inner_run_imports()  # the team's runs in this process import the SDKs once, here
 
 # The guide's commands that need what an offline run does not have, and why.
 NOT_RUN = {
@@ -55,7 +85,7 @@ NOT_RUN = {
     "--resource-group <rg> --workspace-name <ws>": "AzureML",
     "cp named-outputs/cassettes/*.yaml cassettes/": "the output of the AzureML job above",
 }
-PIP_OFFLINE = "pip install --no-index --no-build-isolation --no-deps "
+PIP_OFFLINE = "pip --python .venv/bin/python install --no-index --no-build-isolation --no-deps "
 
 
 def guide_steps() -> list[tuple[str, str]]:
@@ -75,22 +105,22 @@ def commands() -> list[str]:
 
 
 def offline_command(command: str) -> str:
-    """The command as the test runs it: pip without an index, pytest through the venv's python
-    (``pytest`` itself is the harness's dependency, installed with ``--no-deps`` it has no script),
-    and the venv made from this interpreter and given this suite's site-packages."""
+    """A shell command of the guide as the test runs it: the venv made from this interpreter,
+    without pip, and given this suite's site-packages; pip is this suite's, installing into the
+    team's venv without an index."""
     if command == "python3 -m venv .venv":
         purelib = sysconfig.get_path("purelib")
         site = Path(".venv") / Path(purelib).relative_to(sys.prefix)
         # addsitedir, not a bare path: this suite's own .pth files (an editable install's) count.
         add_site = f"import site; site.addsitedir({purelib!r})"
         return (
-            f"{shlex.quote(sys.executable)} -m venv .venv"
-            # Python 3.11's venv brings setuptools 65, too old to build the harness.
-            " && { .venv/bin/python -m pip uninstall --quiet --yes setuptools 2>/dev/null || true; }"
+            f"{shlex.quote(sys.executable)} -m venv --without-pip .venv"
             f" && echo {shlex.quote(add_site)} > {site}/suite-packages.pth"
         )
     if command.startswith("pip install "):
-        return PIP_OFFLINE + command.removeprefix("pip install ")
+        return f"{shlex.quote(sys.executable)} -m {PIP_OFFLINE}" + command.removeprefix(
+            "pip install "
+        )
     if command.startswith("pytest "):
         return "python -m pytest " + command.removeprefix("pytest ")
     return command
@@ -137,70 +167,162 @@ def test_the_guides_install_line_depends_on_no_folder_name() -> None:
 
 
 def build_requirement_met() -> bool:
-    """Whether this environment's setuptools can build the harness (its build-system needs 77+)."""
+    """Whether this environment can install the harness offline into a venv without pip: its
+    setuptools can build it (the harness's build-system needs 77+) and its pip can install into
+    another interpreter (``--python``, pip 22.3+)."""
     try:
-        return Version(importlib.metadata.version("setuptools")) >= Version("77")
+        return Version(importlib.metadata.version("setuptools")) >= Version("77") and Version(
+            importlib.metadata.version("pip")
+        ) >= Version("22.3")
     except importlib.metadata.PackageNotFoundError:
         return False
 
 
-@pytest.mark.skipif(
-    not build_requirement_met(),
-    reason="this environment's setuptools cannot build the harness offline (needs 77 or later): "
-    'reinstall the test extras, pip install -e ./fakes -e ".[test]"',
-)
-def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_test(
-    tmp_path: Path,
-) -> None:
-    team, blocks = tmp_path / "team", tmp_path / "blocks"
-    team.mkdir()
-    blocks.mkdir()
-    script = ["set -e"]
-    for number, (kind, text) in enumerate(guide_steps()):
-        if kind != "$":  # a file, written when the guide reaches it; a second block adds to it
-            (blocks / str(number)).write_text(text)
-            script.append(
-                f"mkdir -p {shlex.quote(str(Path(kind).parent))}"
-                f" && cat {blocks / str(number)} >> {shlex.quote(kind)}"
-            )
-        elif text not in NOT_RUN:
-            script += [f"echo {shlex.quote('+++ ' + text)}", offline_command(text)]
-            if text.startswith("pip install"):
-                script.append('python -c "import azureml_obo_harness as h; print(h.__file__)"')
+# From the team's venv: where the harness is imported from, what its distribution installed, and
+# the warning filters a new interpreter starts with (the in-process runs start from the same).
+TEAM_VENV_REPORT = """
+import importlib.metadata, json, warnings
+import azureml_obo_harness
+harness = importlib.metadata.distribution("azureml-obo-harness")
+print(json.dumps({
+    "module": azureml_obo_harness.__file__,
+    "distribution": str(harness.locate_file("")),
+    "entry_points": sorted([e.group, e.name, e.value] for e in harness.entry_points),
+    "filters": [  # a message or module is a compiled pattern, a string or None
+        [action, getattr(message, "pattern", message), category.__module__,
+         category.__qualname__, getattr(module, "pattern", module), lineno]
+        for action, message, category, module, lineno in warnings.filters
+    ],
+}))
+"""
+INSTALLED_ENTRY_POINTS = [
+    ["console_scripts", "cassette-scan", "azureml_obo_harness.scan:main"],
+    ["pytest11", "azureml_obo_harness.recording.plugin", "azureml_obo_harness.recording.plugin"],
+]
+
+
+def _shell(team: Path, command: str, activated: bool) -> str:
+    """A command of the guide in bash, in the team's folder (the venv activated if the guide has
+    activated it): the command's output, or the test fails with it."""
     environ = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "VIRTUAL_ENV"))},
         "HARNESS": str(ROOT),
+        "HOME": HOME,
         "GIT_AUTHOR_NAME": "Team",
         "GIT_AUTHOR_EMAIL": "team@example.invalid",
         "GIT_COMMITTER_NAME": "Team",
         "GIT_COMMITTER_EMAIL": "team@example.invalid",
     }
     environ.pop("PIP_CONSTRAINT", None)  # tox's constraints are this project's, not the team's
+    script = f"set -e\n. .venv/bin/activate\n{command}" if activated else f"set -e\n{command}"
     result = subprocess.run(
-        ["bash", "-c", "\n".join(script)],
+        ["bash", "-c", script],
         cwd=team,
         env=environ,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=300,
         check=False,
     )
-    assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+    assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"[-6000:]
+    return result.stdout
 
-    # The harness the team's python imports is the one the install step put in the team's venv.
-    installed = result.stdout.split("+++ git init")[0].splitlines()[-1]
-    assert installed.startswith(str(team / ".venv")), installed
-    # Every pytest run is quiet: not one warning, from the SDKs or anything else.
-    summaries = re.findall(r"^=+ (.* in [\d.]+s.*) =+$", result.stdout, re.M)
-    assert len(summaries) == 5, result.stdout[-3000:]
-    assert not [summary for summary in summaries if "warning" in summary], summaries
-    assert "2 passed" in summaries[-1]  # the last command replays both tests
+
+def _check_the_install(team: Path, activated: bool) -> list[tuple[Any, ...]]:
+    """What the guide's install step must have put in the team's venv, asked of that venv's own
+    python; returns the warning filters that python starts with."""
+    report = json.loads(_shell(team, f"python -c {shlex.quote(TEAM_VENV_REPORT)}", activated))
+    venv = str(team / ".venv")
+    assert report["module"].startswith(venv), report["module"]  # not this suite's harness
+    assert report["distribution"].startswith(venv), report["distribution"]
+    missing = [e for e in INSTALLED_ENTRY_POINTS if e not in report["entry_points"]]
+    assert missing == [], report["entry_points"]
+    # The console script is a real one: the team's venv runs it.
+    assert "usage: cassette-scan" in _shell(team, ".venv/bin/cassette-scan --help", activated)
+    return [
+        (action, message or "", getattr(importlib.import_module(where), name), module or "", line)
+        for action, message, where, name, module, line in report["filters"]
+    ]
+
+
+@contextmanager
+def _as_a_new_process(filters: list[tuple[Any, ...]]) -> Iterator[None]:
+    """Around an in-process run of the team's pytest: the warning filters a new interpreter of
+    the team's venv starts with (none of this suite's: the team's own filters alone decide what
+    the run shows), and this test's network guard back in place after it (pytest-recording's
+    ``--block-network`` in the inner run puts the unguarded socket back at its end)."""
+    guard = socket.socket.connect, socket.socket.connect_ex, socket.socketpair
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        for action, message, category, module, line in filters:
+            warnings.filterwarnings(action, message, category, module, line, append=True)
+        try:
+            yield
+        finally:
+            socket.socket.connect, socket.socket.connect_ex, socket.socketpair = guard
+
+
+@pytest.fixture
+def _harness_isolation() -> None:
+    """Overrides the suite-wide opt-in (tests/conftest.py) with nothing, as tests/test_plugin.py
+    does: the team's runs share this process, and a team gets the harness's isolation only where
+    its own tests use the harness."""
+
+
+@pytest.mark.skipif(
+    not build_requirement_met(),
+    reason="this environment cannot install the harness offline (setuptools 77 or later builds "
+    "it, pip 22.3 or later installs it into the team's venv): reinstall the test extras, "
+    'pip install -e ./fakes -e ".[test]"',
+)
+def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_test(
+    pytester: pytest.Pytester,
+) -> None:
+    team, activated = pytester.path, False
+    filters: list[tuple[Any, ...]] | None = None
+    runs: list[tuple[str, int, list[str]]] = []  # each pytest run: command, status, output
+    for kind, text in guide_steps():
+        if kind != "$":  # a file, written when the guide reaches it; a second block adds to it
+            (team / kind).parent.mkdir(parents=True, exist_ok=True)
+            with (team / kind).open("a") as file:
+                file.write(text)
+        elif text in NOT_RUN:
+            continue
+        elif text == ". .venv/bin/activate":
+            activated = True  # for the shell commands that follow
+        elif text.startswith("pytest ") and runs:  # not the first: in this process
+            assert filters is not None, f"{text}: the guide runs pytest before installing it"
+            with _as_a_new_process(filters):
+                run = pytester.runpytest_inprocess(*shlex.split(text)[1:])
+            runs.append((text, run.ret, run.outlines + run.errlines))
+        elif text.startswith("cassette-scan "):
+            output = io.StringIO()
+            with redirect_stdout(output), redirect_stderr(output):
+                status = cassette_scan(shlex.split(text)[1:])
+            assert status == 0, f"{text}\n{output.getvalue()}"
+        else:  # a shell command, the first pytest command too (the team's venv's python)
+            output = _shell(team, offline_command(text), activated)
+            if text.startswith("pytest "):
+                runs.append((text, 0, output.splitlines()))
+            if text.startswith("pip install"):
+                filters = _check_the_install(team, activated)
+
+    # Every pytest run passes and is quiet: not one warning, from the SDKs or anything else.
+    assert len(runs) == 5, [command for command, _, _ in runs]
+    outcomes = []
+    for command, status, output in runs:
+        report = f"{command}\n" + "\n".join(output[-60:])
+        assert status == pytest.ExitCode.OK, report
+        outcomes.append(pytest.RunResult.parse_summary_nouns(output))
+        assert set(outcomes[-1]) == {"passed"}, f"{outcomes[-1]}: {report}"
+    assert outcomes[-1] == {"passed": 2}  # the last command replays both tests
 
     cassette = (team / "cassettes" / FIRST_CASSETTE).read_text()
     assert scan_text(cassette) == []
     assert "x-ms-keyvault-region" not in cassette  # the guide's sanitizing rule
     flags = team / "cassettes" / "test_flags.test_the_job_reads_its_feature_flag.yaml"
     assert flags.is_file()
+    assert _git(team, "log", "--format=%s") == "First replayed OBO test\n"
     committed = set(_git(team, "ls-files").split())
     assert {".gitignore", "pyproject.toml", "tests/test_first_obo.py"} <= committed
     assert f"cassettes/{FIRST_CASSETTE}" in committed
