@@ -68,7 +68,13 @@ public_ips = st.one_of(st.ip_addresses(v=4), st.ip_addresses(v=6)).filter(
         )
     )
 )
-person = st.tuples(names, names).map(lambda t: f"{t[0].title()} {t[1].title()}")
+# A person's name; one starting with "fake" is the harness's own placeholder convention (scan
+# patterns: anything named fake... stands in for a value), so it is no real person's to plant.
+person = (
+    st.tuples(names, names)
+    .map(lambda t: f"{t[0].title()} {t[1].title()}")
+    .filter(lambda name: not is_placeholder(name))
+)
 
 
 def _by_field(kind: str, fields: list[str], values: st.SearchStrategy[str]) -> Any:
