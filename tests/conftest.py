@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,17 @@ pytest_plugins = ["pytester"]
 
 # The harness (modes, credentials, cassettes, replay checks) is a pytest plugin that installing this
 # project registers (entry point pytest11, fakes/src/azureml_obo_harness/recording/plugin.py): nothing to list here.
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under ``CI=true`` Hypothesis draws the same examples every run (``derandomize``): a CI run
+    is reproducible and cannot go red on a draw no one can replay. A workstation run draws new
+    examples each time, as a property test should (a failing draw is kept in ``.hypothesis/``)."""
+    if os.environ.get("CI", "").strip().lower() in {"true", "1"}:
+        from hypothesis import settings
+
+        settings.register_profile("ci", derandomize=True, database=None)
+        settings.load_profile("ci")
 
 
 GC_THRESHOLDS = (50_000, 20, 20)
@@ -53,8 +65,6 @@ def _sdk_speedups() -> Iterator[None]:
 @pytest.fixture
 def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """Remove every variable the OBO job or the Azure SDKs read, so the host's settings cannot leak in."""
-    import os
-
     prefixes = ("AZUREML_", "AZURE_", "OBO_", "MLFLOW_", "DEFAULT_IDENTITY_", "MSI_", "IDENTITY_")
     for name in list(os.environ):
         if name.startswith(prefixes):

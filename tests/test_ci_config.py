@@ -331,3 +331,21 @@ def test_the_report_refuses_a_constraint_that_is_not_an_exact_pin(pins_report: A
 def test_the_report_reads_the_projects_constraints(pins_report: Any) -> None:
     pins = pins_report.pinned_versions(CONSTRAINTS.read_text())
     assert pins["azure-ai-ml"] == "1.35.2"
+
+
+@pytest.mark.parametrize(("ci", "derandomized"), [("true", True), ("", False)])
+def test_hypothesis_draws_the_same_examples_under_ci_only(
+    ci: str, derandomized: bool, monkeypatch: pytest.MonkeyPatch, pytestconfig: pytest.Config
+) -> None:
+    from hypothesis import settings
+
+    from tests.conftest import pytest_configure
+
+    before = settings.get_current_profile_name()
+    monkeypatch.setenv("CI", ci)
+    settings.load_profile("default")
+    try:
+        pytest_configure(pytestconfig)
+        assert settings.default.derandomize is derandomized
+    finally:
+        settings.load_profile(before)
