@@ -63,7 +63,7 @@ def test_the_workflows_run_only_the_readmes_commands() -> None:
 def test_the_offline_workflow_runs_tox_on_python_3_10_to_3_13_and_the_leak_scan() -> None:
     offline = workflow("offline.yml")
     assert {"push", "pull_request"} <= set(offline["on"])
-    assert "python3 -m pip install tox && python3 -m tox" in run_lines(offline)
+    assert "python3 -m pip install tox tox-uv && python3 -m tox" in run_lines(offline)
     assert "cassette-scan cassettes" in run_lines(offline)
     [setup] = [
         step for step in steps(offline) if step.get("uses", "").startswith("actions/setup-python")
@@ -269,7 +269,7 @@ def test_the_readmes_path_advice_appends_so_python3_stays_the_same() -> None:
 def test_ci_run_uses_the_readmes_path_advice_and_its_test_command() -> None:
     script = (ROOT / ".ci" / "run").read_text()
     assert readme_path_advice() in script
-    assert "python3 -m pip install --quiet tox && python3 -m tox --notest" in script
+    assert "python3 -m pip install --quiet tox tox-uv && python3 -m tox --notest" in script
     assert "python3 -m tox'" in script  # the README's command, inside the network namespace
     assert 'PATH="$(pyenv' not in script and 'PATH="${PATH}"' not in script  # never prepends
 
