@@ -126,6 +126,7 @@ class FakeAzureRequestHandler(WSGIRequestHandler):
     # -- requests --------------------------------------------------------------------------------
 
     def _serve_request(self) -> None:
+        self._acknowledge_at_once()  # the body, if the client holds it back for this ACK
         environ = self.make_environ()
         if self.tunnel_host is not None:
             environ["wsgi.url_scheme"] = "https"
@@ -151,6 +152,21 @@ class FakeAzureRequestHandler(WSGIRequestHandler):
             for chunk in app_iter:
                 self.wfile.write(chunk)
         self.wfile.flush()
+
+    def _acknowledge_at_once(self) -> None:
+        """ACK what arrives next without the kernel's delay (Linux ``TCP_QUICKACK``; a no-op
+        elsewhere).
+
+        A client sends a request's headers and its body in two writes, and with Nagle's algorithm
+        on (the SDKs' sockets through a proxy have no ``TCP_NODELAY``) it sends the body only once
+        the headers are ACKed; Linux delays that ACK up to 40 ms while the server has nothing to
+        send. Every PUT and POST with a body paid it: 46 ms against 4 ms for a GET. The kernel
+        leaves quick-ACK mode on its own, so it is asked again before each request is read.
+        """
+        quickack = getattr(socket, "TCP_QUICKACK", None)
+        if quickack is not None:
+            with contextlib.suppress(OSError):
+                self.connection.setsockopt(socket.IPPROTO_TCP, quickack, 1)
 
     def _reset(self) -> None:
         """Drop the connection with a TCP RST and no response (an injected fault)."""
