@@ -74,6 +74,8 @@ def measure(
     """Clone, install ``VARIANTS[variant]`` into a new venv, run its tox on ``envs``."""
     with tempfile.TemporaryDirectory(prefix=f"bench-cold-{variant}-") as folder:
         base = Path(folder)
+        if keep_logs is not None:
+            keep_logs.mkdir(parents=True, exist_ok=True)
         log = (keep_logs or base) / f"cold-start-{variant}.log"
         env = tox_environ(
             PIP_CACHE_DIR=str(base / "pip-cache"), UV_CACHE_DIR=str(base / "uv-cache")
