@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Mapping
 
@@ -12,7 +13,10 @@ from azure.core.exceptions import HttpResponseError
 from azure.keyvault.secrets import SecretClient
 from azureml_obo_harness import values
 from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.cloud.dispatch import Dispatcher
+from azureml_obo_harness.cloud.faults import FaultPlan
 from azureml_obo_harness.cloud.http import ServiceError, json_response
+from azureml_obo_harness.cloud.proxy import FakeAzureServer
 from azureml_obo_harness.cloud.service import FakeService, Handler
 from azureml_obo_harness.credential import FakeCredential
 from werkzeug.routing import Rule
@@ -36,6 +40,21 @@ def test_stop_joins_every_thread_even_with_open_keep_alive_connections() -> None
 
     assert [thread for thread in fake_azure_threads() if thread not in others] == []
     session.close()
+
+
+def test_a_server_stopped_before_its_thread_serves_ends_at_once_and_quietly() -> None:
+    # FakeAzure.stop() right after start(): close() may run before the server thread has begun
+    # serve_forever(), so shutdown() must not wait for a loop that never ran, and the loop that
+    # starts late, on closed sockets, must return without an error.
+    server = FakeAzureServer(
+        Dispatcher([], FaultPlan(lambda: {})), ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    )
+    closing = threading.Thread(target=server.close)
+    closing.start()
+    closing.join(timeout=5)
+    assert not closing.is_alive()
+
+    server.serve_forever()  # returns, raising nothing
 
 
 def test_stop_removes_the_ca_directory() -> None:
