@@ -52,6 +52,16 @@ def run_obo_job(
     return Run(status, out, err)
 
 
+def set_exactly(patch: pytest.MonkeyPatch, environ: Mapping[str, str]) -> None:
+    """Make ``os.environ`` exactly ``environ`` (as a new process would see it), undone with
+    ``patch``."""
+    for name in list(os.environ):
+        if name not in environ:
+            patch.delenv(name)
+    for name, value in environ.items():
+        patch.setenv(name, value)
+
+
 def _exit_status(exited: SystemExit) -> int:
     # As the interpreter turns SystemExit into a status: None is 0, a message is 1.
     code = exited.code
@@ -117,11 +127,7 @@ def job_commands_run_in_process(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         if not (shell and len(argv) >= 2 and argv[0] == "python" and argv[1].endswith(".py")):
             raise AssertionError(f"no in-process stand-in for the command {command!r}")
         with pytest.MonkeyPatch.context() as patch:
-            for name in list(os.environ):
-                if name not in env:
-                    patch.delenv(name)
-            for name, value in env.items():
-                patch.setenv(name, value)
+            set_exactly(patch, env)
             patch.chdir(cwd)
             patch.syspath_prepend(str(cwd))  # as `python SCRIPT.py` puts the script's folder
             patch.setattr(sys, "argv", argv[1:])

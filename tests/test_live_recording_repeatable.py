@@ -35,6 +35,7 @@ from azureml_obo_harness.cloud import FakeAzure
 from azureml_obo_harness.cloud.dispatch import RecordedRequest
 
 from tests.cloud.conftest import allowed_hosts  # loopback only: the fake Azure
+from tests.in_process import set_exactly
 from tests.inner_runs import INNER_RUN_OPTIONS, preload_inner_run_imports
 
 __all__ = ["allowed_hosts"]
@@ -62,11 +63,7 @@ def _record_live(pytester: pytest.Pytester, azure: FakeAzure, folder: str) -> py
         **azure.environ(),
     }
     with pytest.MonkeyPatch.context() as patch:
-        for name in list(os.environ):
-            if name not in environ:
-                patch.delenv(name)
-        for name, value in environ.items():
-            patch.setenv(name, value)
+        set_exactly(patch, environ)
         patch.chdir(ROOT)
         return pytester.runpytest_inprocess(
             *(TEST, "-q", *INNER_RUN_OPTIONS, "-p", "no:xdist", "--noconftest"),
