@@ -1,9 +1,10 @@
-"""``fake-azure``: ``run`` and ``serve`` through the entry function, in-process.
+"""``fake-azure``: ``run`` and ``serve``.
 
-``run`` spawns its COMMAND by design: that path runs once, with a trivial Python command (no
-Azure SDK to import); the program that reads the secret runs in this process through
-:func:`tests.in_process.commands_run_in_process`. The installed console script is run in a real
-process by ``tests/test_run_job.py``.
+``run`` spawns its COMMAND by design. That path runs once, as a shell runs it: the installed
+``fake-azure`` console script is a real process (one of the suite's few), and its command a
+trivial Python script that imports nothing (a process that imported the Azure SDKs would pay
+their import floor). The other tests call the entry function in this process; the program that
+reads the secret runs in it too, through :func:`tests.in_process.commands_run_in_process`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 import textwrap
 import threading
@@ -32,24 +34,31 @@ raise SystemExit(3)
 """The trivial command ``run`` spawns: writes two of the variables it got, exits with 3."""
 
 
+Spawned = tuple["subprocess.CompletedProcess[str]", Path]
+
+
 @pytest.fixture(scope="module")
-def spawned(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
-    """``fake-azure run -- python -c SPAWNED FILE``, once for the module: its status, FILE."""
+def spawned(tmp_path_factory: pytest.TempPathFactory) -> Spawned:
+    """The installed console script, ``fake-azure run -- python SPAWNED FILE``, run once for the
+    module as a real process: what it did, and FILE."""
     folder = tmp_path_factory.mktemp("spawned")
     (folder / "spawned.py").write_text(SPAWNED)
     written = folder / "environ.json"
-    status = main(["run", "--", sys.executable, str(folder / "spawned.py"), str(written)])
-    return status, written
+    script = Path(sys.executable).parent / "fake-azure"
+    command = [str(script), "run", "--", sys.executable, str(folder / "spawned.py"), str(written)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    return result, written
 
 
-def test_run_exits_with_the_commands_status(spawned: tuple[int, Path]) -> None:
-    status, _ = spawned
+def test_the_console_script_exits_with_the_commands_status(spawned: Spawned) -> None:
+    result, _ = spawned
 
-    assert status == 3
+    assert result.returncode == 3, result.stderr
 
 
-def test_run_gives_the_command_the_fake_azure_environment(spawned: tuple[int, Path]) -> None:
-    _, written = spawned
+def test_run_gives_the_command_the_fake_azure_environment(spawned: Spawned) -> None:
+    result, written = spawned
+    assert written.is_file(), result.stderr
 
     assert json.loads(written.read_text()) == [values.SECRET_NAME, "True"]
 

@@ -2,15 +2,27 @@
 
 ``azure.ai.ml.load_job`` reports an invalid file as nested JSON inside nested messages; this turns
 it into one line per problem, ``field.path: what is wrong``.
+
+Loading a file that fails validation makes azure-ai-ml log "Class ...Schema: This is an
+experimental class" once per schema class and process, and its own stderr handler (on the
+``azure.ai.ml`` logger, which does not propagate) printed six such lines above the problems of
+``fake-azure run-job``. While ``load_job`` runs, that handler drops those notices; every other
+record, and every other handler (pytest's log capture, a team's own), is unaffected.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+from collections.abc import Iterator
 from os import PathLike
 from typing import Any
 
 _SKIPPED_KEYS = {"_schema", "errors", "message"}
+_SDK_LOGGER = "azure.ai.ml"
+_EXPERIMENTAL_NOTICES = "azure.ai.ml._utils._experimental"
+"""The logger of azure-ai-ml's "This is an experimental class" notices."""
 
 
 class JobFileInvalid(ValueError):
@@ -71,6 +83,26 @@ def load_job_file(path: str | PathLike[str]) -> Any:
     from azure.ai.ml import load_job
 
     try:
-        return load_job(path)
+        with _experimental_notices_not_printed():
+            return load_job(path)
     except Exception as error:  # marshmallow's ValidationError or the SDK's ValidationException
         raise JobFileInvalid(str(path), problems_of(error)) from error
+
+
+def _not_an_experimental_notice(record: logging.LogRecord) -> bool:
+    return record.name != _EXPERIMENTAL_NOTICES
+
+
+@contextlib.contextmanager
+def _experimental_notices_not_printed() -> Iterator[None]:
+    """While the block runs, azure-ai-ml's own stream handlers drop its experimental notices."""
+    handlers = [
+        h for h in logging.getLogger(_SDK_LOGGER).handlers if type(h) is logging.StreamHandler
+    ]
+    for handler in handlers:
+        handler.addFilter(_not_an_experimental_notice)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(_not_an_experimental_notice)
