@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import yaml
+from vcr.serialize import CASSETTE_FORMAT_VERSION
+from vcr.serializers import yamlserializer
 
 VAULT_SECRET_URI = "https://fake-vault.vault.azure.net/secrets/s/?api-version=2026-04-01"
 LOCATIONS = ("header", "query", "json", "form")
@@ -73,5 +74,7 @@ def skeleton(secret: Secret, location: str, key: str, depth: int) -> str:
 
 
 def cassette_text(interaction: dict[str, Any]) -> str:
-    """The text the persister writes: vcrpy's YAML."""
-    return yaml.safe_dump({"interactions": [interaction], "version": 1})
+    """The text the persister writes: vcrpy's own YAML serializer (libyaml's, where installed)."""
+    return yamlserializer.serialize(
+        {"version": CASSETTE_FORMAT_VERSION, "interactions": [interaction]}
+    )

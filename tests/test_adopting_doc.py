@@ -8,11 +8,12 @@ the reason it cannot run offline; the test fails if the guide gains a command th
 The install step is proven once, for real and offline, in a venv of the team's own. ``python3 -m
 venv .venv`` creates it from the interpreter running this suite, ``--without-pip`` (ensurepip alone
 costs seconds), and gives it a ``.pth`` line adding this suite's site-packages after its own, so
-the harness's dependencies are already there. The guide's ``pip install "$HARNESS/fakes" ...``
-runs with this suite's pip targeting that venv (``pip --python .venv/bin/python install
---no-index --no-build-isolation --no-deps ...``): pip builds the harness from its path with this
-environment's setuptools (the job's ``test`` extra) and installs it, its ``pytest11`` entry point
-and its ``cassette-scan`` command into the team's venv. No index is asked (the suite runs without
+the harness's dependencies (and this suite's pip) are already there. The guide's ``pip install
+"$HARNESS/fakes" ...`` runs as ``.venv/bin/python -m pip install --no-index --no-build-isolation
+--no-deps ...``: this suite's pip, run by the team's interpreter (as ``pip --python`` would, less
+the second pip start-up that costs), builds the harness from its path with this environment's
+setuptools (the job's ``test`` extra) and installs it, its ``pytest11`` entry point and its
+``cassette-scan`` command into the team's venv. No index is asked (the suite runs without
 network); a folder name is never assumed (``HARNESS`` is this checkout, wherever it is). The
 team's venv's own python then must import the harness from that venv (not from this suite's) and
 find the distribution's entry points there, and ``.venv/bin/cassette-scan --help`` must run.
@@ -85,7 +86,7 @@ NOT_RUN = {
     "--resource-group <rg> --workspace-name <ws>": "AzureML",
     "cp named-outputs/cassettes/*.yaml cassettes/": "the output of the AzureML job above",
 }
-PIP_OFFLINE = "pip --python .venv/bin/python install --no-index --no-build-isolation --no-deps "
+PIP_OFFLINE = ".venv/bin/python -m pip install --no-index --no-build-isolation --no-deps "
 
 
 def guide_steps() -> list[tuple[str, str]]:
@@ -106,8 +107,8 @@ def commands() -> list[str]:
 
 def offline_command(command: str) -> str:
     """A shell command of the guide as the test runs it: the venv made from this interpreter,
-    without pip, and given this suite's site-packages; pip is this suite's, installing into the
-    team's venv without an index."""
+    without pip, and given this suite's site-packages; pip is this suite's, run by the team's
+    python, installing into the team's venv without an index."""
     if command == "python3 -m venv .venv":
         purelib = sysconfig.get_path("purelib")
         site = Path(".venv") / Path(purelib).relative_to(sys.prefix)
@@ -118,9 +119,7 @@ def offline_command(command: str) -> str:
             f" && echo {shlex.quote(add_site)} > {site}/suite-packages.pth"
         )
     if command.startswith("pip install "):
-        return f"{shlex.quote(sys.executable)} -m {PIP_OFFLINE}" + command.removeprefix(
-            "pip install "
-        )
+        return PIP_OFFLINE + command.removeprefix("pip install ")
     if command.startswith("pytest "):
         return "python -m pytest " + command.removeprefix("pytest ")
     return command
@@ -167,13 +166,11 @@ def test_the_guides_install_line_depends_on_no_folder_name() -> None:
 
 
 def build_requirement_met() -> bool:
-    """Whether this environment can install the harness offline into a venv without pip: its
-    setuptools can build it (the harness's build-system needs 77+) and its pip can install into
-    another interpreter (``--python``, pip 22.3+)."""
+    """Whether this environment can install the harness offline into a venv without pip: it has
+    pip, and setuptools that can build the harness (its build-system needs 77 or later)."""
     try:
-        return Version(importlib.metadata.version("setuptools")) >= Version("77") and Version(
-            importlib.metadata.version("pip")
-        ) >= Version("22.3")
+        importlib.metadata.version("pip")
+        return Version(importlib.metadata.version("setuptools")) >= Version("77")
     except importlib.metadata.PackageNotFoundError:
         return False
 
@@ -271,8 +268,8 @@ def _harness_isolation() -> None:
 
 @pytest.mark.skipif(
     not build_requirement_met(),
-    reason="this environment cannot install the harness offline (setuptools 77 or later builds "
-    "it, pip 22.3 or later installs it into the team's venv): reinstall the test extras, "
+    reason="this environment cannot install the harness offline (its pip installs it into the "
+    "team's venv, setuptools 77 or later builds it): reinstall the test extras, "
     'pip install -e ./fakes -e ".[test]"',
 )
 def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_test(
