@@ -34,7 +34,7 @@ raise SystemExit(3)
 """The trivial command ``run`` spawns: writes two of the variables it got, exits with 3."""
 
 
-Spawned = tuple["subprocess.CompletedProcess[str]", Path]
+Spawned = tuple[subprocess.CompletedProcess[str], Path]
 
 
 @pytest.fixture(scope="module")
