@@ -37,21 +37,22 @@ def pytest_collection(session: pytest.Session) -> Iterator[object]:
     """No garbage collector while collection imports, and none on what it imported afterwards.
 
     Collection imports the Azure SDKs (millions of objects). While it does, the collector's passes
-    find nothing to free (imported code is not garbage) and cost ~0.7 s of the ~5 s collection, so
-    they are off. Afterwards every full collection would walk all of it again: measured over
-    ``tests/cloud`` and ``tests/faults`` (451 tests, serial), ~4,200 collections took 12-14 s of a
-    65 s run. ``gc.freeze()`` moves everything alive now out of the collector's sight, and a
-    higher first threshold collects the tests' own short-lived objects less often: ~500
-    collections, ~6 s. Garbage in cycles is still collected, in fewer passes: a client an earlier
-    test left unclosed may keep its connection open a little longer, so a test counts only what it
-    owns (``tests/cloud/test_reset.py`` counts its own fake's connection threads, not every fake's).
+    find little to free (imported code is not garbage: ~15,000 objects in cycles, collected once
+    at the end) and cost ~0.5 s of CPU of the ~4.5 s collection, so they are off. Afterwards
+    every full collection would walk all of it again: measured over ``tests/cloud`` and
+    ``tests/faults`` (451 tests, serial), ~4,200 collections took 12-14 s of a 65 s run.
+    ``gc.freeze()`` moves everything alive now out of the collector's sight, and a higher first
+    threshold collects the tests' own short-lived objects less often: ~500 collections, ~6 s.
+    Garbage in cycles is still collected, in fewer passes: a client an earlier test left unclosed
+    may keep its connection open a little longer, so a test counts only what it owns
+    (``tests/cloud/test_reset.py`` counts its own fake's connection threads, not every fake's).
     Under pytest-xdist the controller collects nothing, and each worker does this for itself.
     """
     gc.disable()
     try:
         return (yield)
     finally:
-        gc.collect()  # what collection left in cycles (~15,000 objects), before the rest is frozen
+        gc.collect()  # what collection left in cycles, before the rest is frozen for good
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
         gc.enable()

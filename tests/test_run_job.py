@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import sys
-from logging import StreamHandler
 from pathlib import Path
 from typing import Any
 
@@ -247,11 +246,11 @@ def test_an_invalid_job_file_is_one_line_per_problem(
 ) -> None:
     write_job(tmp_path, compute=["not", "a", "string"])
     # As in a new process: azure-ai-ml logs its "experimental class" notices once per process (an
-    # earlier test may have had them logged), and its own handler prints them on the stderr of the
-    # time it was imported (here: this test's).
+    # earlier test may have had them logged), and its own handler writes to the stderr of the
+    # moment the SDK was imported: it is pointed at this test's captured stderr.
     monkeypatch.setattr(azure.ai.ml._utils._experimental, "_warning_cache", set())
     [sdk_handler] = [
-        h for h in logging.getLogger("azure.ai.ml").handlers if type(h) is StreamHandler
+        h for h in logging.getLogger("azure.ai.ml").handlers if type(h) is logging.StreamHandler
     ]
     monkeypatch.setattr(sdk_handler, "stream", sys.stderr)
 
