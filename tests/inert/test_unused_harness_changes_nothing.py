@@ -2,7 +2,9 @@
 
 A team project (its own ``tests/fakes.py``, tests that never use the harness) is run by pytest
 in-process twice, with the harness's plugin and without it (``-p no:...``), and the two runs must
-be the same: outcomes, warnings, azure-core's retry sleep, Key Vault's challenge cache.
+be the same: outcomes, warnings, azure-core's retry sleep, Key Vault's challenge cache; with no
+options, and with the pytest-recording options a team may give (``--block-network``, a record
+mode), without any Azure workspace variables set.
 """
 
 from __future__ import annotations
@@ -70,11 +72,26 @@ def _summary(result: pytest.RunResult) -> tuple[dict[str, int], list[str]]:
     return outcomes, warnings
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        (),
+        # pytest-recording's options, which a team may give for its own reasons: its network
+        # guard asks every test for vcr_config (the harness's), and a record mode other than
+        # none is the harness's live mode, which needs a workspace only for tests that use it.
+        ("--block-network",),
+        ("--block-network", "--record-mode=rewrite"),
+        ("--record-mode=once",),
+    ],
+    ids=["plain", "block-network", "block-network-rewrite", "record-once"],
+)
 def test_a_project_that_never_uses_the_harness_runs_the_same_with_and_without_it(
-    team_project: pytest.Pytester,
+    team_project: pytest.Pytester, clean_environ: None, options: tuple[str, ...]
 ) -> None:
-    with_harness = team_project.runpytest("-p", "no:cacheprovider", "-rA")
-    without_harness = team_project.runpytest("-p", "no:cacheprovider", "-rA", "-p", f"no:{PLUGIN}")
+    with_harness = team_project.runpytest("-p", "no:cacheprovider", "-rA", *options)
+    without_harness = team_project.runpytest(
+        "-p", "no:cacheprovider", "-rA", *options, "-p", f"no:{PLUGIN}"
+    )
 
     with_harness.assert_outcomes(passed=5, warnings=1)
     assert _summary(with_harness) == _summary(without_harness)
