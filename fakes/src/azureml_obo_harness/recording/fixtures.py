@@ -239,9 +239,9 @@ def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
 
     A test that uses the harness (a cassette is one: pytest-recording opens one only for a test
     marked ``vcr``) gets its recording context here, before pytest-recording builds its VCR (the
-    persister reads it). pytest-recording's ``--block-network`` also reads this fixture, for every test: a test
-    that does not use the harness gets the settings alone, so no coordinates are looked up (live,
-    they would fail without a workspace) and no sanitizer is built for it.
+    persister reads it). pytest-recording's ``--block-network`` reads this fixture too, for every
+    test: one that does not use the harness gets the settings alone, so no coordinates are looked
+    up (live, they would fail without a workspace) and no sanitizer is built for it.
     """
     if uses_harness(request.node):
         request.getfixturevalue("recording_context")
