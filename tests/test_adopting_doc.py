@@ -7,16 +7,21 @@ the reason it cannot run offline; the test fails if the guide gains a command th
 
 The install step is proven once, for real and offline, in a venv of the team's own. ``python3 -m
 venv .venv`` creates it from the interpreter running this suite, ``--without-pip`` (ensurepip alone
-costs seconds), and gives it a ``.pth`` line adding this suite's site-packages after its own, so
-the harness's dependencies (and this suite's pip) are already there. The guide's ``pip install
-"$HARNESS/fakes" ...`` runs as ``.venv/bin/python -m pip install --no-index --no-build-isolation
---no-deps ...``: this suite's pip, run by the team's interpreter (as ``pip --python`` would, less
-the second pip start-up that costs), builds the harness from its path with this environment's
-setuptools (the job's ``test`` extra) and installs it, its ``pytest11`` entry point and its
-``cassette-scan`` command into the team's venv. No index is asked (the suite runs without
-network); a folder name is never assumed (``HARNESS`` is this checkout, wherever it is). The
-team's venv's own python then must import the harness from that venv (not from this suite's) and
-find the distribution's entry points there, and ``.venv/bin/cassette-scan --help`` must run.
+costs seconds), with a ``.pth`` line adding its folder ``.venv/suite-packages`` after its own
+site-packages. Before the guide's ``pip install "$HARNESS/fakes" ...``, that folder gets links to
+what pip would have downloaded, and nothing else of this environment: every distribution the
+harness's ``pyproject.toml`` and the command's other names require, with their requirements, and
+pip and setuptools for the install itself (``tests/team_venv.py``: each requirement's name and
+version is checked there). The command then runs as ``.venv/bin/python -m pip install --no-index
+--no-build-isolation --no-deps ...``: this suite's pip, run by the team's interpreter (as ``pip
+--python`` would, less the second pip start-up that costs), builds the harness from its path with
+that setuptools and installs it, its ``pytest11`` entry point and its ``cassette-scan`` command
+into the team's venv. No index is asked (the suite runs without network); a folder name is never
+assumed (``HARNESS`` is this checkout, wherever it is). The team's venv's own python then must
+import the harness from that venv (not from this suite's), find the distribution's entry points
+there, see no distribution but the harness and the linked ones (not Hypothesis, pytest-xdist or
+the example job: a requirement the harness forgot to declare is missing there as it would be for
+a team) and no pytest plugin but theirs, and ``.venv/bin/cassette-scan --help`` must run.
 
 Every shell command (the venv, pip, git) runs in bash in the team's folder, the venv activated
 (``. .venv/bin/activate`` sourced) once the guide has activated it. A new interpreter pays the
@@ -52,10 +57,17 @@ from typing import Any
 import pytest
 from azureml_obo_harness.scan import main as cassette_scan
 from azureml_obo_harness.scan import scan_text
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from tests.cloud.conftest import allowed_hosts  # loopback only: the team's runs' fake Azure
 from tests.inner_runs import preload_inner_run_imports
+from tests.team_venv import (
+    INSTALL_TOOLS,
+    link_distributions,
+    project_requirements,
+    requirement_closure,
+)
 
 __all__ = ["allowed_hosts"]
 
@@ -87,6 +99,8 @@ NOT_RUN = {
     "cp named-outputs/cassettes/*.yaml cassettes/": "the output of the AzureML job above",
 }
 PIP_OFFLINE = ".venv/bin/python -m pip install --no-index --no-build-isolation --no-deps "
+LINKED = "suite-packages"
+"""The folder of the team's venv that holds the links to this environment's distributions."""
 
 
 def guide_steps() -> list[tuple[str, str]]:
@@ -107,22 +121,43 @@ def commands() -> list[str]:
 
 def offline_command(command: str) -> str:
     """A shell command of the guide as the test runs it: the venv made from this interpreter,
-    without pip, and given this suite's site-packages; pip is this suite's, run by the team's
-    python, installing into the team's venv without an index."""
+    without pip, its path given the folder of links :func:`link_what_the_index_would_give` fills;
+    pip is this suite's (linked there), run by the team's python, installing into the team's venv
+    without an index."""
     if command == "python3 -m venv .venv":
         purelib = sysconfig.get_path("purelib")
         site = Path(".venv") / Path(purelib).relative_to(sys.prefix)
-        # addsitedir, not a bare path: this suite's own .pth files (an editable install's) count.
-        add_site = f"import site; site.addsitedir({purelib!r})"
+        # addsitedir, not a bare path: the linked distributions' .pth files count.
+        add_site = f"import site, sys; site.addsitedir(sys.prefix + '/{LINKED}')"
         return (
             f"{shlex.quote(sys.executable)} -m venv --without-pip .venv"
-            f" && echo {shlex.quote(add_site)} > {site}/suite-packages.pth"
+            f" && mkdir .venv/{LINKED}"
+            f" && echo {shlex.quote(add_site)} > {site}/{LINKED}.pth"
         )
     if command.startswith("pip install "):
         return PIP_OFFLINE + command.removeprefix("pip install ")
     if command.startswith("pytest "):
         return "python -m pytest " + command.removeprefix("pytest ")
     return command
+
+
+def link_what_the_index_would_give(team: Path, install: str) -> set[str]:
+    """Before the guide's ``pip install``: link into the team's venv what pip would otherwise
+    download, every distribution the command's projects and names require (with pip and
+    setuptools, which the install itself needs); returns their names. Each requirement is
+    checked here, its name and version (:func:`requirement_closure`), so pip then installs the
+    harness from its path with ``--no-deps``: its resolver would check the same set again, in
+    2.3 s more (measured)."""
+    requirements = list(INSTALL_TOOLS)
+    for argument in shlex.split(
+        install.removeprefix("pip install ").replace("$HARNESS", str(ROOT))
+    ):
+        project = team / argument  # a path is the team folder's, or absolute
+        is_project = (project / "pyproject.toml").is_file()
+        requirements += project_requirements(project) if is_project else [argument]
+    wanted = requirement_closure(requirements)
+    link_distributions(wanted, team / ".venv" / LINKED)
+    return set(wanted)
 
 
 def test_the_guide_runs_every_offline_command_and_names_the_others() -> None:
@@ -185,6 +220,8 @@ print(json.dumps({
     "module": azureml_obo_harness.__file__,
     "distribution": str(harness.locate_file("")),
     "entry_points": sorted([e.group, e.name, e.value] for e in harness.entry_points),
+    "distributions": sorted({d.metadata["Name"] for d in importlib.metadata.distributions()}),
+    "plugins": sorted({e.name for e in importlib.metadata.entry_points(group="pytest11")}),
     "filters": [  # a message or module is a compiled pattern, a string or None
         [action, getattr(message, "pattern", message), category.__module__,
          category.__qualname__, getattr(module, "pattern", module), lineno]
@@ -225,15 +262,20 @@ def _shell(team: Path, command: str, activated: bool) -> str:
     return result.stdout
 
 
-def _check_the_install(team: Path, activated: bool) -> list[tuple[Any, ...]]:
+def _check_the_install(team: Path, activated: bool, linked: set[str]) -> list[tuple[Any, ...]]:
     """What the guide's install step must have put in the team's venv, asked of that venv's own
-    python; returns the warning filters that python starts with."""
+    python: the harness, installed there, beside the ``linked`` distributions and nothing else of
+    this suite's; returns the warning filters that python starts with."""
     report = json.loads(_shell(team, f"python -c {shlex.quote(TEAM_VENV_REPORT)}", activated))
     venv = str(team / ".venv")
     assert report["module"].startswith(venv), report["module"]  # not this suite's harness
     assert report["distribution"].startswith(venv), report["distribution"]
     missing = [e for e in INSTALLED_ENTRY_POINTS if e not in report["entry_points"]]
     assert missing == [], report["entry_points"]
+    distributions = {canonicalize_name(name) for name in report["distributions"]}
+    assert distributions == linked | {"azureml-obo-harness"}, distributions ^ linked
+    # The team's pytest loads the plugins of what it installed, none of this suite's own.
+    assert report["plugins"] == ["asyncio", "azureml_obo_harness.recording.plugin", "recording"]
     # The console script is a real one: the team's venv runs it.
     assert "usage: cassette-scan" in _shell(team, ".venv/bin/cassette-scan --help", activated)
     return [
@@ -298,11 +340,13 @@ def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_t
                 status = cassette_scan(shlex.split(text)[1:])
             assert status == 0, f"{text}\n{output.getvalue()}"
         else:  # a shell command, the first pytest command too (the team's venv's python)
+            if text.startswith("pip install"):
+                linked = link_what_the_index_would_give(team, text)
             output = _shell(team, offline_command(text), activated)
             if text.startswith("pytest "):
                 runs.append((text, 0, output.splitlines()))
             if text.startswith("pip install"):
-                filters = _check_the_install(team, activated)
+                filters = _check_the_install(team, activated, linked)
 
     # Every pytest run passes and is quiet: not one warning, from the SDKs or anything else.
     assert len(runs) == 5, [command for command, _, _ in runs]
