@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from azureml_obo_harness import FakeCredential, read_claims
+from azureml_obo_harness import FakeCredential, read_claims, values
 from azureml_obo_harness.recording.context import RecordingContext
 from azureml_obo_harness.recording.credentials import AsyncOverSync, TokenWitness
 from azureml_obo_harness.recording.diagnostics import explain_miss
@@ -100,6 +100,37 @@ def test_sanitizing_removes_real_values_from_headers_query_and_body() -> None:
     for real in (REAL_JWT, REAL_TENANT, "real-vault", "realSignature", "hunter2", "contoso"):
         assert real not in text
     assert scan_text(text, real_values=sanitizer.real_values) == []
+
+
+def test_a_jobs_git_properties_become_the_fakes_and_its_commit_goes_everywhere() -> None:
+    # azure-ai-ml adds the submitter's checkout to every job: remote, branch, commit, dirty.
+    commit = "a4a2fa2664ab5877f0e317ddfbb187b6f1fb1d8d"
+    checkout = {
+        "mlflow.source.git.repoURL": "https://dev.azure.com/contoso/Project/_git/repo",
+        "mlflow.source.git.branch": "users/jdoe/fix-login",
+        "mlflow.source.git.commit": commit,
+        "azureml.git.dirty": "True",
+    }
+    body = {"properties": {"properties": checkout, "description": f"built at {commit}"}}
+    sanitizer = Sanitizer()
+    job = json.loads(sanitizer.interaction(_interaction(body))["response"]["body"]["string"])
+
+    assert job["properties"]["properties"] == {
+        **{name: values.SOURCE_CONTROL[name] for name in checkout if name in values.SOURCE_CONTROL},
+        "azureml.git.dirty": "True",
+    }
+    fake_commit = values.SOURCE_CONTROL["mlflow.source.git.commit"]
+    assert job["properties"]["description"] == f"built at {fake_commit}"
+    assert scan_text(json.dumps(job), real_values=sanitizer.real_values) == []
+
+
+def test_a_short_branch_name_is_replaced_in_its_field_only() -> None:
+    body = {"properties": {"mlflow.source.git.branch": "develop", "note": "develop the model"}}
+    job = json.loads(Sanitizer().interaction(_interaction(body))["response"]["body"]["string"])
+    assert job["properties"] == {
+        "mlflow.source.git.branch": "fake-branch",
+        "note": "develop the model",
+    }
 
 
 def test_a_credential_under_a_key_no_rule_knows_is_scrubbed_by_its_shape() -> None:

@@ -33,6 +33,19 @@ BLOB_CONTENT = b"sepal_length,sepal_width,species\n5.1,3.5,fake-setosa\n6.2,2.9,
 place of a real blob's, so a blob read recorded live replays like one recorded against the fake."""
 
 
+SOURCE_CONTROL = {
+    "mlflow.source.git.repoURL": "https://git.fake.invalid/fake-org/fake-repo",
+    "mlflow.source.git.branch": "fake-branch",
+    "mlflow.source.git.commit": "fa4e" * 10,
+    "azureml.git.build_id": "fake-build",
+    "azureml.git.build_uri": "https://git.fake.invalid/fake-org/fake-repo/builds/fake-build",
+}
+"""The git properties azure-ai-ml adds to every job it submits (the submitter's checkout: its
+remote, branch, commit, CI build), as sanitizing writes them: a cassette names no team's
+repository or branch (Azure DevOps branches are often ``users/<alias>/...``) and does not change
+with every commit it is recorded at. ``azureml.git.dirty`` (True or False) is kept."""
+
+
 @dataclass(frozen=True)
 class FakeUser:
     """The user a fake token speaks for: the submitting user of an on-behalf-of job."""

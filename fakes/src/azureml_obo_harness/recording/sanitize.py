@@ -33,6 +33,7 @@ from azureml_obo_harness.scan.patterns import (
     NETWORK_INFO_ADDR,
     SANITIZED,
     SAS_SIG,
+    SOURCE_CONTROL_FIELDS,
     TOKEN_FIELDS,
     USER_FIELDS,
     field_name,
@@ -206,6 +207,13 @@ class Sanitizer:
         if name == "value" and secret_value:
             self.remember(data, values.SECRET_VALUE)
             return values.SECRET_VALUE
+        if name in SOURCE_CONTROL_FIELDS and data:  # the submitter's checkout
+            fake = SOURCE_CONTROL_FIELDS[name]
+            # A commit or a URL is distinctive enough to replace wherever else it is written;
+            # a branch name ("develop") or a build number is not.
+            if len(data) >= 20 and data != fake:
+                self.remember(data, fake)
+            return fake
         if name in USER_FIELDS and data and not is_fake_user(data):
             self.remember(data, values.DEFAULT_USER.name)
             return values.DEFAULT_USER.name

@@ -131,6 +131,10 @@ def field_name(name: str) -> str:
     return re.sub(r"[-_.\s]", "", name).lower()
 
 
+SOURCE_CONTROL_FIELDS = {field_name(name): fake for name, fake in values.SOURCE_CONTROL.items()}
+"""Normalized names of the git properties of a submitted job, with the fake each becomes."""
+
+
 def is_placeholder(value: str) -> bool:
     """A value that stands in for a secret: ``sanitized`` (and ``Bearer sanitized``), other
     recorders' ``REDACTED``-style markers, anything named ``fake...`` and the fakes' own tokens."""
