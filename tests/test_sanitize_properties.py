@@ -144,6 +144,14 @@ SECRETS: dict[str, tuple[Any, tuple[str, ...]]] = {
         _by_field("user-name", ["createdBy", "lastModifiedBy", "userName"], person),
         ("json", "query", "form"),
     ),
+    "source-control": (
+        _by_field(
+            "source-control",
+            ["mlflow.source.git.repoURL", "mlflow.source.git.branch", "mlflow.source.git.commit"],
+            names.map(lambda n: f"users/{n}/work-item"),
+        ),
+        ("json",),
+    ),
     "ip-address": (
         st.builds(
             lambda f, a: Secret("ip-address", f, str(a), str(a)),

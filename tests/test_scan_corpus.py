@@ -82,6 +82,10 @@ PLANTED: dict[str, tuple[Secret, tuple[str, ...]]] = {
         Secret("user-name", "createdBy", "Jane Doe", "Jane Doe"),
         ("json", "query", "form"),
     ),
+    "source-control": (
+        Secret("source-control", "mlflow.source.git.branch", "users/jdoe/fix", "users/jdoe/fix"),
+        ("json",),
+    ),
     "ip-address": (
         Secret(
             "ip-address",

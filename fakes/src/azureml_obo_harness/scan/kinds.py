@@ -122,6 +122,14 @@ KINDS: dict[str, Kind] = {
             RERECORD + "replace it with 'Fake OBO User' (azureml_obo_harness.values).",
         ),
         Kind(
+            "source-control",
+            "a submitted job's git property that is not the fake",
+            "mlflow.source.git.repoURL / branch / commit, azureml.git.build_id / build_uri: "
+            "azure-ai-ml adds the submitter's checkout to every job. They name the team's "
+            "repository and branch (often users/<alias>/...) and change with every commit.",
+            RERECORD + "replace it with its fake in azureml_obo_harness.values.SOURCE_CONTROL.",
+        ),
+        Kind(
             "ip-address",
             "a client IP address outside loopback and the documentation ranges",
             "The caller's address in x-ms-keyvault-network-info (addr=...), X-Forwarded-For and "

@@ -27,6 +27,7 @@ from azureml_obo_harness.scan.patterns import (
     PEM_HEADER,
     SANITIZED,
     SAS_SIG,
+    SOURCE_CONTROL_FIELDS,
     TOKEN_FIELDS,
     USER_FIELDS,
     field_name,
@@ -108,6 +109,12 @@ def field_hits(item: Field) -> Iterator[Hit]:
         yield "credential-field", f"{item.name} = {redact(value)}", value
     elif name in USER_FIELDS and not is_fake_user(value):
         yield "user-name", f"{item.name} = {redact(value)}", value
+    elif (
+        name in SOURCE_CONTROL_FIELDS
+        and value != SOURCE_CONTROL_FIELDS[name]
+        and not is_placeholder(value)
+    ):
+        yield "source-control", f"{item.name} = {redact(value)}", value
     elif (
         name == "value"
         and is_vault_secret_uri(item.uri)
