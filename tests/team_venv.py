@@ -9,8 +9,9 @@ there, so the team's pytest loads only the plugins a team would have, and a requ
 harness forgot to declare is missing there as it would be for the team.
 
 A folder that holds only wanted files is one link; a folder shared with an unwanted distribution
-(the ``azure`` namespace: azure-ai-ml and the Key Vault client beside azure-storage-blob's
-siblings) is made real and its entries linked one by one.
+(the ``azure`` namespace, when this environment has an Azure SDK the team did not ask for; under
+it, ``azure/core`` when azure-core-tracing-opentelemetry is not wanted) is made real and its
+entries linked one by one.
 """
 
 from __future__ import annotations
