@@ -17,6 +17,7 @@ from azureml_obo_harness.cloud.ml.assets import (
     KINDS,
     AssetVersion,
     container_resource,
+    redefines,
     required_field,
     sort_versions,
 )
@@ -164,7 +165,14 @@ class AssetRoutes:
         self, request: Request, args: Mapping[str, Any], *, kind: str
     ) -> Response:
         """Register a version (201), or update one (200). A model needs ``modelUri`` and a data
-        asset ``dataUri`` (else the service's 400); an environment an image or a build."""
+        asset ``dataUri`` (else the service's 400); an environment an image or a build.
+
+        A registered environment version keeps its definition: a PUT that changes more than its
+        description, tags or archived state is the service's 409 ``UserError`` "Environment
+        <name> with version <version> is already registered and cannot be changed." (the message
+        as Azure/azure-cli-extensions#5440 quotes it; the status is the one azure-ai-ml's
+        unversioned ``environments.create_or_update`` catches, as ``ResourceExistsError``, to
+        register the next version instead: Azure/azure-sdk-for-python#38590)."""
         workspace, user = authenticate(self.backend, request, args)
         kind, name, version = kind, str(args["name"]), str(args["version"])
         properties = arm.properties_of(request)
@@ -176,6 +184,13 @@ class AssetRoutes:
         key = (kind, name, version)
         existing = workspace.assets.get(key)
         if existing is not None:
+            if kind == "environments" and redefines(existing, properties):
+                raise ServiceError(
+                    409,
+                    "UserError",
+                    f"Environment {name} with version {version} is already registered and "
+                    "cannot be changed.",
+                )
             existing.properties = properties
             return ok(existing.as_resource(workspace.arm_id))
         asset = AssetVersion(kind, name, version, properties, iso_now(), user)

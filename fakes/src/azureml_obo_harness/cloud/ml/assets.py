@@ -81,6 +81,26 @@ class AssetVersion:
         }
 
 
+MUTABLE_PROPERTIES = frozenset({"description", "tags", "isArchived"})
+"""What a PUT may change in a registered environment version: its description and tags (updated
+in place, as azure-ai-ml's environment dedup relies on) and whether it is archived (what
+``environments.archive``/``restore`` PUT). Anything else is its definition."""
+
+
+def redefines(existing: AssetVersion, properties: dict[str, Any]) -> bool:
+    """Whether ``properties``, PUT over ``existing``, change its definition: compared as the
+    service answers both (the properties it adds filled in), less :data:`MUTABLE_PROPERTIES`."""
+    candidate = AssetVersion(
+        existing.kind, existing.name, existing.version, properties, existing.created_at, ""
+    )
+
+    def definition(asset: AssetVersion) -> dict[str, Any]:
+        shown = asset.as_resource("")["properties"]
+        return {name: value for name, value in shown.items() if name not in MUTABLE_PROPERTIES}
+
+    return definition(candidate) != definition(existing)
+
+
 def required_field(kind: str) -> str | None:
     """The property a version of ``kind`` cannot be registered without (the service's 400)."""
     return {"models": "modelUri", "data": "dataUri"}.get(kind)
