@@ -1,7 +1,8 @@
-"""The import floor and the offline suite, each timed as its own process.
+"""The import floor and the offline suite, each timed as its own process, in pairs.
 
 The floor is ``python -c "import azure.ai.ml, azure.keyvault.secrets, azure.identity"``: no run of
-the suite can take less. The suite is ``python -m pytest -q -p no:cacheprovider`` in replay mode,
+the suite can take less. Each suite run comes right after its own floor runs, and the serial
+figure is the median of the runs' own ratios (:func:`paired_seconds`). The suite is ``python -m pytest -q -p no:cacheprovider`` in replay mode,
 run in the working tree, or (``ref``) in a snapshot of a commit with that snapshot's ``src`` and
 ``fakes`` first on ``PYTHONPATH`` (ahead of the editable install).
 
@@ -20,6 +21,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.timing import ROOT, command_seconds
@@ -45,8 +47,39 @@ def checkout(ref: str | None) -> Iterator[tuple[Path, dict[str, str]]]:
         yield Path(folder), env
 
 
-def import_floor_seconds(runs: int) -> float:
-    return command_seconds(IMPORT_FLOOR, runs)
+@dataclass
+class Pair:
+    """One run of the suite and the import floor measured just before it."""
+
+    floor: float
+    """The median of the floor runs taken right before the suite run."""
+    suite: float
+
+    @property
+    def ratio(self) -> float:
+        return self.suite / self.floor
+
+
+def paired_seconds(
+    runs: int, floor_runs: int, *, ref: str | None = None, extra: list[str] | None = None
+) -> tuple[list[Pair], list[str]]:
+    """``runs`` runs of the offline suite (``extra``: more pytest arguments), each right after
+    ``floor_runs`` runs of the import floor, and the summary line of every suite run that did not
+    pass (a failing suite is still timed, and said).
+
+    Pairing them keeps the ratio a comparison of the same minutes: this machine's speed drifts
+    (floors of 1.35 s and 2.24 s a few minutes apart), and a floor measured once, before all the
+    suite runs, is compared with suite runs taken up to several minutes later."""
+    failures: list[str] = []
+    pairs = []
+    with checkout(ref) as (folder, env):
+        argv = [*SUITE, *(extra or [])]
+        subprocess.run([*SUITE, "--collect-only"], cwd=folder, env=env, capture_output=True)
+        for _ in range(runs):
+            floor = command_seconds(IMPORT_FLOOR, floor_runs, cwd=folder, env=env)
+            whole = command_seconds(argv, 1, cwd=folder, env=env, failures=failures)
+            pairs.append(Pair(floor, whole))
+    return pairs, failures
 
 
 def suite_seconds(
