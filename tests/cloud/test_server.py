@@ -270,3 +270,38 @@ def test_a_request_of_a_service_without_rest_names_records_none(fake_azure: Fake
     session_for(fake_azure).get(f"http://127.0.0.1:{fake_azure.port}/token?resource=x")
 
     assert fake_azure.requests[0].rest_operation is None
+
+
+class GrowingInventoryService(InventoryService):
+    """An inventory whose route table depends on its state: ``/archive`` once it has one."""
+
+    def __init__(self) -> None:
+        self.archived = False
+
+    def rules(self) -> list[Rule]:
+        extra = [Rule("/archive", host=INVENTORY_HOST, endpoint="inventory/items")]
+        return super().rules() + (extra if self.archived else [])
+
+
+def test_a_service_whose_rules_change_is_routed_by_its_rules_of_the_moment() -> None:
+    inventory = GrowingInventoryService()
+    with FakeAzure(seed=False, extra_services=[inventory]) as azure:
+        before = session_for(azure).get(f"https://{INVENTORY_HOST}/archive").status_code
+        inventory.archived = True
+        azure.reset()  # a new dispatcher asks every service for its rules again
+        after = session_for(azure).get(f"https://{INVENTORY_HOST}/archive").status_code
+
+    assert (before, after) == (501, 200)
+
+
+def test_fixed_rules_are_the_same_rule_objects_in_a_new_list_each_time() -> None:
+    from azureml_obo_harness.cloud.keyvault.models import KeyVaultBackend
+    from azureml_obo_harness.cloud.keyvault.routes import KeyVaultService
+
+    first, second = KeyVaultService(KeyVaultBackend()), KeyVaultService(KeyVaultBackend())
+    rules = first.rules()
+    rules.clear()  # the caller's list: the service's table is untouched
+
+    again = second.rules()
+    assert again and all(a is b for a, b in zip(again, first.rules(), strict=True))
+    assert again is not first.rules()

@@ -214,6 +214,10 @@ class Dispatcher:
 
 _RuleKey = tuple[str, tuple[tuple[str, Any], ...]]
 _ROUTE_MAPS: dict[tuple[_RuleKey, ...], Map] = {}
+_ROUTE_MAPS_BY_IDENTITY: dict[tuple[int, ...], tuple[tuple[Rule, ...], Map]] = {}
+"""The same maps by the identity of the rule objects they were built for (kept alive here, so an
+id is not reused while its entry stands): services whose rules are :func:`fixed_rules` hand the
+same objects to every dispatcher, and finding their map takes no comparison of arguments."""
 _ROUTE_MAPS_LOCK = threading.Lock()
 
 
@@ -238,20 +242,29 @@ def _route_map(rules: list[Rule]) -> Map:
     Building one compiles a regular expression per rule (about 25 ms for the built-in services'
     ~56 rules), and :meth:`FakeAzure.reset` builds a new dispatcher before each test with the
     same rules. A map is only read once built (``bind`` makes an adapter of its own per request),
-    so the dispatchers of several fakes may share one.
+    so the dispatchers of several fakes may share one. Rules seen before, the same objects, find
+    their map by identity; other rules by what they are made of (:func:`_rule_key`).
     """
+    identity = tuple(map(id, rules))
+    with _ROUTE_MAPS_LOCK:
+        known = _ROUTE_MAPS_BY_IDENTITY.get(identity)
+    if known is not None:
+        return known[1]
     key = tuple(_rule_key(rule) for rule in rules)
     with _ROUTE_MAPS_LOCK:
-        cached = _ROUTE_MAPS.get(key)
-    if cached is not None:
-        return cached
-    compiled = [_MatchOnlyRule(rule.rule, **rule.get_empty_kwargs()) for rule in rules]
-    # strict_slashes=False: Key Vault GETs "/secrets/name/" but PUTs "/secrets/name".
-    built = Map(compiled, host_matching=True, strict_slashes=False, merge_slashes=False)
+        route_map = _ROUTE_MAPS.get(key)
+    if route_map is None:
+        compiled = [_MatchOnlyRule(rule.rule, **rule.get_empty_kwargs()) for rule in rules]
+        # strict_slashes=False: Key Vault GETs "/secrets/name/" but PUTs "/secrets/name".
+        route_map = Map(compiled, host_matching=True, strict_slashes=False, merge_slashes=False)
     with _ROUTE_MAPS_LOCK:
-        if len(_ROUTE_MAPS) >= 16:  # fakes with many different extra services: keep it bounded
-            _ROUTE_MAPS.clear()
-        return _ROUTE_MAPS.setdefault(key, built)
+        # fakes with many different extra services: keep both bounded
+        for cache in (_ROUTE_MAPS, _ROUTE_MAPS_BY_IDENTITY):
+            if len(cache) >= 16:
+                cache.clear()
+        route_map = _ROUTE_MAPS.setdefault(key, route_map)
+        _ROUTE_MAPS_BY_IDENTITY[identity] = (tuple(rules), route_map)
+        return route_map
 
 
 class _MatchOnlyRule(Rule):

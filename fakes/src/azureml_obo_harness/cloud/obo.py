@@ -25,7 +25,7 @@ from azureml_obo_harness.cloud.http import (
     json_body,
     json_response,
 )
-from azureml_obo_harness.cloud.service import FakeService, Handler
+from azureml_obo_harness.cloud.service import FakeService, Handler, fixed_rules
 from azureml_obo_harness.tokens import mint_token
 from azureml_obo_harness.values import DEFAULT_USER, FakeUser
 
@@ -120,6 +120,7 @@ class OboService(FakeService):
     def __init__(self, issuer: OboTokenIssuer) -> None:
         self.issuer = issuer
 
+    @fixed_rules
     def rules(self) -> list[Rule]:
         return [
             Rule(OBO_PATH, host="127.0.0.1:<int:port>", endpoint="obo/token", methods=["GET"]),

@@ -9,10 +9,12 @@ service answers in its own error shape.
 
 from __future__ import annotations
 
+import functools
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
@@ -20,6 +22,28 @@ from werkzeug.wrappers import Request, Response
 from azureml_obo_harness.cloud.http import ServiceError
 
 Handler = Callable[[Request, Mapping[str, Any]], Response]
+_Service = TypeVar("_Service", bound="FakeService")
+
+
+def fixed_rules(
+    rules: Callable[[_Service], list[Rule]],
+) -> Callable[[_Service], list[Rule]]:
+    """For a service's :meth:`FakeService.rules` that depends on nothing of the instance: the
+    table is built once per class, and every call returns the same :class:`Rule` objects (in a new
+    list), by which the dispatcher finds the route map it compiled for them without comparing
+    every rule's arguments again (:meth:`FakeAzure.reset` builds every service anew)."""
+    built: dict[type, list[Rule]] = {}
+    lock = threading.Lock()
+
+    @functools.wraps(rules)
+    def cached(self: _Service) -> list[Rule]:
+        with lock:
+            table = built.get(type(self))
+            if table is None:
+                table = built[type(self)] = rules(self)
+        return list(table)
+
+    return cached
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from azureml_obo_harness.cloud.blob.operations import (
     select,
 )
 from azureml_obo_harness.cloud.http import ServiceError, bearer_token, new_request_id, token_claims
-from azureml_obo_harness.cloud.service import FakeService, Handler
+from azureml_obo_harness.cloud.service import FakeService, Handler, fixed_rules
 
 __all__ = ["IMPLEMENTED", "RAW_HEADERS_KEY", "BlobService"]
 
@@ -130,6 +130,7 @@ class BlobService(FakeService):
     def __init__(self, backend: BlobBackend) -> None:
         self.backend = backend
 
+    @fixed_rules
     def rules(self) -> list[Rule]:
         return [
             Rule("/", host=ACCOUNT_HOST, endpoint="blob/account"),

@@ -31,7 +31,7 @@ from azureml_obo_harness.cloud.http import (
 from azureml_obo_harness.cloud.keyvault import bundles, paging
 from azureml_obo_harness.cloud.keyvault.errors import bad_parameter
 from azureml_obo_harness.cloud.keyvault.models import KeyVaultBackend, SecretUpdate, Vault
-from azureml_obo_harness.cloud.service import FakeService, Handler
+from azureml_obo_harness.cloud.service import FakeService, Handler, fixed_rules
 
 VAULT_HOST = "<vault>.vault.azure.net"
 VAULT_HOST_PATTERN = re.compile(r"^(?P<vault>[0-9a-zA-Z-]+)\.vault\.azure\.net$", re.IGNORECASE)
@@ -68,6 +68,7 @@ class KeyVaultService(FakeService):
     def __init__(self, backend: KeyVaultBackend) -> None:
         self.backend = backend
 
+    @fixed_rules
     def rules(self) -> list[Rule]:
         def rule(path: str, operation: str, method: str) -> Rule:
             return Rule(path, host=VAULT_HOST, endpoint=f"keyvault/{operation}", methods=[method])

@@ -30,7 +30,7 @@ from azureml_obo_harness.cloud.ml.workspace import (
     datastore_resource,
     workspace_resource,
 )
-from azureml_obo_harness.cloud.service import FakeService, Handler
+from azureml_obo_harness.cloud.service import FakeService, Handler, fixed_rules
 
 OPERATIONS_PATH = (
     f"/subscriptions/<subscription>/providers/{PROVIDER}/locations/<location>/<any("
@@ -67,6 +67,7 @@ class MlService(FakeService):
         self.assets = AssetRoutes(backend)
         self.run_history = RunHistoryRoutes(backend)
 
+    @fixed_rules
     def rules(self) -> list[Rule]:
         def rule(path: str, operation: str, method: str) -> Rule:
             return Rule(
