@@ -47,6 +47,14 @@ def checkout(ref: str | None) -> Iterator[tuple[Path, dict[str, str]]]:
         yield Path(folder), env
 
 
+@contextmanager
+def warm_checkout(ref: str | None) -> Iterator[tuple[Path, dict[str, str]]]:
+    """:func:`checkout`, after one untimed ``--collect-only`` run there has written the bytecode."""
+    with checkout(ref) as (folder, env):
+        subprocess.run([*SUITE, "--collect-only"], cwd=folder, env=env, capture_output=True)
+        yield folder, env
+
+
 @dataclass
 class Pair:
     """One run of the suite and the import floor measured just before it."""
@@ -72,9 +80,8 @@ def paired_seconds(
     suite runs, is compared with suite runs taken up to several minutes later."""
     failures: list[str] = []
     pairs = []
-    with checkout(ref) as (folder, env):
-        argv = [*SUITE, *(extra or [])]
-        subprocess.run([*SUITE, "--collect-only"], cwd=folder, env=env, capture_output=True)
+    argv = [*SUITE, *(extra or [])]
+    with warm_checkout(ref) as (folder, env):
         for _ in range(runs):
             floor = command_seconds(IMPORT_FLOOR, floor_runs, cwd=folder, env=env)
             whole = command_seconds(argv, 1, cwd=folder, env=env, failures=failures)
@@ -88,7 +95,6 @@ def suite_seconds(
     """Median wall time of the offline suite (``extra``: more pytest arguments, e.g. ``-n 2``), and
     the summary line of every run that did not pass (a failing suite is still timed, and said)."""
     failures: list[str] = []
-    with checkout(ref) as (folder, env):
+    with warm_checkout(ref) as (folder, env):
         argv = [*SUITE, *(extra or [])]
-        subprocess.run([*SUITE, "--collect-only"], cwd=folder, env=env, capture_output=True)
         return command_seconds(argv, runs, cwd=folder, env=env, failures=failures), failures
