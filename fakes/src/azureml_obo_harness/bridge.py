@@ -41,6 +41,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from azure.core.credentials import TokenCredential
 
+from azureml_obo_harness.serving import PromptShutdownMixin
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_ALLOWED_RESOURCES = (
@@ -66,6 +68,12 @@ class BridgeRequest:
     outcome: Literal["issued", "refused", "failed"]
 
 
+class _BridgeServer(PromptShutdownMixin, ThreadingHTTPServer):
+    """The bridge's HTTP server: a thread per request, and a stop that does not wait for a poll."""
+
+    daemon_threads = True
+
+
 class UserTokenBridge:
     """The bridge's state and server; see the module docstring. Use :func:`user_token_bridge`."""
 
@@ -81,7 +89,7 @@ class UserTokenBridge:
         self._allowed = {_normalized(resource) for resource in self.allowed_resources}
         self._clock = clock
         self._path = f"/{secrets.token_urlsafe(32)}/token"
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _BridgeServer | None = None
         self._thread: threading.Thread | None = None
         self._requests: list[BridgeRequest] = []
         self._lock = threading.Lock()
@@ -97,12 +105,9 @@ class UserTokenBridge:
         """Bind ``127.0.0.1`` on a free port and serve on a background thread."""
         if self._server is not None:
             raise RuntimeError("this bridge is already running; stop() it first")
-        self._server = ThreadingHTTPServer((LOOPBACK, 0), _handler_for(self))
-        self._server.daemon_threads = True
-        # A short poll: stop() waits for it, and a job's end should not wait half a second.
+        self._server = _BridgeServer((LOOPBACK, 0), _handler_for(self))
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
             name="obo-user-token-bridge",
             daemon=True,
         )
@@ -222,7 +227,7 @@ class UserTokenBridge:
             "token_type": "Bearer",
         }
 
-    def _running(self) -> ThreadingHTTPServer:
+    def _running(self) -> _BridgeServer:
         if self._server is None:
             raise RuntimeError("the bridge is not running: use `with user_token_bridge(...)`")
         return self._server

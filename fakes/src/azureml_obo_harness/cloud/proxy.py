@@ -13,7 +13,6 @@ requests (the OBO endpoint) are served directly. Requests and responses are werk
 from __future__ import annotations
 
 import contextlib
-import selectors
 import socket
 import ssl
 import struct
@@ -28,6 +27,7 @@ from werkzeug.wrappers import Request
 from azureml_obo_harness.cloud.blob.routes import RAW_HEADERS_KEY
 from azureml_obo_harness.cloud.dispatch import Dispatcher
 from azureml_obo_harness.cloud.http import ConnectionResetFault
+from azureml_obo_harness.serving import PromptShutdownMixin
 
 if TYPE_CHECKING:
     import trustme
@@ -178,8 +178,9 @@ class FakeAzureRequestHandler(WSGIRequestHandler):
         self.connection.close()
 
 
-class FakeAzureServer(ThreadedWSGIServer):
-    """A threaded server whose handler threads are joined and whose connections are tracked.
+class FakeAzureServer(PromptShutdownMixin, ThreadedWSGIServer):
+    """A threaded server whose handler threads are joined and whose connections are tracked, and
+    whose loop stops at once (:class:`~azureml_obo_harness.serving.PromptShutdownMixin`).
 
     Misuse: it must be stopped through :meth:`close` (not ``server_close`` alone), or keep-alive
     connections keep their handler threads blocked and the join waits for the clients.
@@ -203,10 +204,6 @@ class FakeAzureServer(ThreadedWSGIServer):
         self._connections: set[socket.socket] = set()
         self._handler_threads: set[threading.Thread] = set()
         self._connections_lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._stopped = threading.Event()
-        self._stopped.set()  # not serving yet: a shutdown() before serve_forever() returns at once
-        self._wake_reader, self._wake_writer = socket.socketpair()
         super().__init__("127.0.0.1", port, dispatcher, handler=FakeAzureRequestHandler)
 
     def tls_context_for(self, host: str) -> ssl.SSLContext | None:
@@ -224,62 +221,6 @@ class FakeAzureServer(ThreadedWSGIServer):
                 self.authority.issue_cert(host).configure_cert(context)
                 self._host_contexts[host] = context
             return context
-
-    def serve_forever(self, poll_interval: float = 0.5) -> None:
-        """Accept connections until :meth:`shutdown`, which wakes the loop at once.
-
-        socketserver's own loop notices a shutdown only at its next poll (every test's fake paid
-        half a poll interval on average to stop: 53 stops, 2.5 s of a serial run); this one also
-        waits on a socket that :meth:`shutdown` writes to. werkzeug's ``serve_forever`` would
-        close the server when the loop ends; :meth:`close` owns that here, because the open
-        connections must be shut down before the handler threads can be joined.
-        """
-        self._stopped.clear()
-        try:
-            with selectors.DefaultSelector() as selector:
-                selector.register(self, selectors.EVENT_READ)
-                selector.register(self._wake_reader, selectors.EVENT_READ)
-                while not self._stopping.is_set():
-                    ready = [key.fileobj for key, _ in selector.select(poll_interval)]
-                    if self._stopping.is_set():
-                        break
-                    if self in ready:
-                        self._accept()
-                    self.service_actions()
-        except (OSError, ValueError):
-            # stop() right after start(): close() may close the sockets before this thread has
-            # registered them; a stop asked for is no error. Anything else is.
-            if not self._stopping.is_set():
-                raise
-        finally:
-            self._stopped.set()
-
-    def _accept(self) -> None:
-        """Take one waiting connection and hand it to its thread (socketserver's steps)."""
-        try:
-            request, client_address = self.get_request()
-        except OSError:
-            return  # the client gave up, or close() closed the socket
-        if not self.verify_request(request, client_address):
-            self.shutdown_request(request)
-            return
-        try:
-            self.process_request(request, client_address)
-        except Exception:
-            self.handle_error(request, client_address)
-            self.shutdown_request(request)
-
-    def shutdown(self) -> None:
-        """Stop :meth:`serve_forever` and wait until it has returned (at once if it never ran)."""
-        self._stopping.set()
-        with contextlib.suppress(OSError):
-            self._wake_writer.send(b"\0")
-        self._stopped.wait()
-
-    def server_close(self) -> None:
-        super().server_close()
-        self._wake_reader.close()
-        self._wake_writer.close()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serve the connection on its own thread, remembered so that close() can join it."""
