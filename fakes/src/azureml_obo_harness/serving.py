@@ -3,8 +3,9 @@
 socketserver's ``serve_forever`` notices a ``shutdown()`` only at its next poll (every half
 second by default), so every stop waits half a poll interval on average. The fake Azure paid it
 at every test's stop (53 stops, 2.5 s of a serial run); the bridge, with a 0.05 s poll, at every
-job's end (1.1 s of a 21.5 s serial run, sampled with py-spy, before it used this loop). :class:`PromptShutdownMixin` also waits on a socket
-that :meth:`~PromptShutdownMixin.shutdown` writes to, so the loop returns as soon as it is asked.
+job's end (1.1 s of a 21.5 s serial run, sampled with py-spy, before it used this loop).
+:class:`PromptShutdownMixin` also waits on a socket that
+:meth:`~PromptShutdownMixin.shutdown` writes to, so the loop returns as soon as it is asked.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class PromptShutdownMixin:
         self._stopped.clear()
         try:
             with selectors.DefaultSelector() as selector:
-                selector.register(self, selectors.EVENT_READ, data=_LISTENING)  # type: ignore[arg-type]
+                listening: Any = self  # a BaseServer: selectors take it by its fileno()
+                selector.register(listening, selectors.EVENT_READ, data=_LISTENING)
                 selector.register(self._wake_reader, selectors.EVENT_READ)
                 while not self._stopping.is_set():
                     ready = [key.data for key, _ in selector.select(poll_interval)]
@@ -58,7 +60,7 @@ class PromptShutdownMixin:
             self._stopped.set()
 
     def _accept(self) -> None:
-        """Take one waiting connection and hand it on (socketserver's ``_handle_request_noblock``)."""
+        """Take one waiting connection and hand it on (socketserver's steps for one request)."""
         server: Any = self
         try:
             request, client_address = server.get_request()
