@@ -45,3 +45,20 @@ def test_an_invalid_job_file_is_one_line_per_problem(tmp_path: Path) -> None:
         in caught.value.problems
     )
     assert all("{" not in problem for problem in caught.value.problems)
+
+
+def test_an_input_without_a_value_names_the_input(tmp_path: Path) -> None:
+    # the SDK's record of it is {"inputs": {"x": {"value": ["Field may not be null."]}}}: the
+    # field is named "value", like the key of the SDK's own error records around it
+    from azureml_obo_harness.job_files import JobFileInvalid, load_job_file
+
+    (tmp_path / "job.yaml").write_text(
+        "command: echo ${{inputs.threshold}}\n"
+        "environment: azureml:AzureML-sklearn-1.5@latest\n"
+        "compute: azureml:cpu-cluster\n"
+        "inputs:\n"
+        "  threshold: null\n"
+    )
+    with pytest.raises(JobFileInvalid) as caught:
+        load_job_file(tmp_path / "job.yaml")
+    assert caught.value.problems == ["inputs.threshold.value: Field may not be null."]

@@ -20,6 +20,9 @@ from os import PathLike
 from typing import Any
 
 _SKIPPED_KEYS = {"_schema", "errors", "message"}
+"""Keys of the SDK's nested errors that are not part of a field's path."""
+_ERROR_RECORD_KEYS = {"message", "path", "value", "location"}
+"""The keys of one of azure-ai-ml's error records (``{"message": ..., "path": "*", ...}``)."""
 _SDK_LOGGER = "azure.ai.ml"
 _EXPERIMENTAL_NOTICES = "azure.ai.ml._utils._experimental"
 """The logger of azure-ai-ml's "This is an experimental class" notices."""
@@ -50,9 +53,12 @@ def _walk(data: Any, path: tuple[str, ...], found: list[str]) -> None:
         if data.get("result") == "Failed" and isinstance(data.get("errors"), list):
             _walk(data["errors"], path, found)
             return
+        if "message" in data and set(data) <= _ERROR_RECORD_KEYS:
+            # one of the SDK's error records: its message says what is wrong; its path, value and
+            # location describe the record, not a field (a field may be named "value" itself)
+            _walk(data["message"], path, found)
+            return
         for key, value in data.items():
-            if key in ("result", "path", "value", "location"):
-                continue
             _walk(value, path if key in _SKIPPED_KEYS else (*path, str(key)), found)
     elif isinstance(data, list):
         for item in data:
