@@ -37,7 +37,7 @@ class _Server(PromptShutdownMixin, ThreadingHTTPServer):
 def server() -> Iterator[_Server]:
     server = _Server(("127.0.0.1", 0), _NoContent)
     yield server
-    server.server_close()  # a failed test must not leave its loop waiting for an hour
+    server.server_close()  # its loop threads are daemons: a failed test cannot hold the run
 
 
 def _get(port: int) -> bytes:
