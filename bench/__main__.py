@@ -128,8 +128,13 @@ def _tox_command(args: argparse.Namespace) -> list[str]:
 
 def section_tox(args: argparse.Namespace) -> list[Row]:
     envs = QUICK_ENVS if args.quick else tox_runs.ENVS
-    warmup, run = tox_runs.warm_tox(_tox_command(args), envs)
     names = ",".join(envs)
+    why_not = tox_runs.why_tox_cannot_start(_tox_command(args))
+    if why_not is not None:
+        print(f"  tox not run: {why_not}", file=sys.stderr, flush=True)
+        figure = f"`{args.tox} -e {names}`, warm environments"
+        return [Row("6", figure, f"not run: {why_not}", *_target(args.quick, "<= 3 min", False))]
+    warmup, run = tox_runs.warm_tox(_tox_command(args), envs)
     print(
         f"  tox warm-up {warmup.seconds:.0f} s ({warmup.verdict(envs)}), "
         f"warm {run.seconds:.0f} s ({run.verdict(envs)})",

@@ -127,6 +127,29 @@ def run_tox(
     return ToxRun(seconds, result.returncode, statuses, installers)
 
 
+def why_tox_cannot_start(tox: list[str], env: dict[str, str] | None = None) -> str | None:
+    """None if ``tox --version`` runs, else what it said (its last line) and how to install it."""
+    try:
+        result = subprocess.run(
+            [*tox, "--version"],
+            env=env if env is not None else tox_environ(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except OSError as error:
+        said = str(error)
+    else:
+        if result.returncode == 0:
+            return None
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        said = lines[-1] if lines else f"exit {result.returncode}"
+    return (
+        f"`{' '.join(tox)} --version` failed ({said}): install tox for that Python "
+        "(`python3 -m pip install tox tox-uv`, as .ci/run does) or name another with --tox"
+    )
+
+
 def warm_tox(
     tox: list[str], envs: tuple[str, ...], *, posargs: list[str] | None = None
 ) -> tuple[ToxRun, ToxRun]:

@@ -72,3 +72,31 @@ def test_a_tox_uv_variant_that_ran_pip_is_caught() -> None:
         "tox-uv plugin missing"
     )
     assert ColdStart(1.0, run, "4.67.15 from ...\n").installer_problem("pip") == ""
+
+
+def test_a_tox_that_cannot_start_is_named_with_how_to_install_it() -> None:
+    # a Python without tox: `python -m tox` exits 1 with "No module named tox"
+    import sys
+
+    from bench.tox_runs import why_tox_cannot_start
+
+    why = why_tox_cannot_start([sys.executable, "-m", "no_such_tox_module"])
+    assert why is not None
+    assert "No module named no_such_tox_module" in why
+    assert "python3 -m pip install tox tox-uv" in why
+
+
+def test_a_tox_command_that_is_no_program_is_named() -> None:
+    from bench.tox_runs import why_tox_cannot_start
+
+    why = why_tox_cannot_start(["/nonexistent/tox"])
+    assert why is not None and "/nonexistent/tox --version" in why
+
+
+def test_a_tox_that_starts_is_let_through() -> None:
+    import sys
+
+    from bench.tox_runs import why_tox_cannot_start
+
+    # a program whose --version succeeds stands in for tox (no tox needed in this venv)
+    assert why_tox_cannot_start([sys.executable]) is None
