@@ -128,13 +128,13 @@ def _tox_command(args: argparse.Namespace) -> list[str]:
 
 def section_tox(args: argparse.Namespace) -> list[Row]:
     envs = QUICK_ENVS if args.quick else tox_runs.ENVS
-    names = ",".join(envs)
-    why_not = tox_runs.why_tox_cannot_start(_tox_command(args))
+    names, tox = ",".join(envs), _tox_command(args)
+    why_not = tox_runs.why_tox_cannot_start(tox)
     if why_not is not None:
         print(f"  tox not run: {why_not}", file=sys.stderr, flush=True)
         figure = f"`{args.tox} -e {names}`, warm environments"
         return [Row("6", figure, f"not run: {why_not}", *_target(args.quick, "<= 3 min", False))]
-    warmup, run = tox_runs.warm_tox(_tox_command(args), envs)
+    warmup, run = tox_runs.warm_tox(tox, envs)
     print(
         f"  tox warm-up {warmup.seconds:.0f} s ({warmup.verdict(envs)}), "
         f"warm {run.seconds:.0f} s ({run.verdict(envs)})",

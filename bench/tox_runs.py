@@ -127,12 +127,12 @@ def run_tox(
     return ToxRun(seconds, result.returncode, statuses, installers)
 
 
-def why_tox_cannot_start(tox: list[str], env: dict[str, str] | None = None) -> str | None:
+def why_tox_cannot_start(tox: list[str]) -> str | None:
     """None if ``tox --version`` runs, else what it said (its last line) and how to install it."""
     try:
         result = subprocess.run(
             [*tox, "--version"],
-            env=env if env is not None else tox_environ(),
+            env=tox_environ(),
             capture_output=True,
             text=True,
             timeout=120,

@@ -6,8 +6,10 @@ the machine's paths shortened.
 
 from __future__ import annotations
 
+import sys
+
 from bench.cold_start import ColdStart
-from bench.tox_runs import ToxRun, read_output
+from bench.tox_runs import ToxRun, read_output, why_tox_cannot_start
 
 PIP_RUN = """\
 lint: install_deps> python -I -m pip install ruff -c /clone/constraints.txt
@@ -76,10 +78,6 @@ def test_a_tox_uv_variant_that_ran_pip_is_caught() -> None:
 
 def test_a_tox_that_cannot_start_is_named_with_how_to_install_it() -> None:
     # a Python without tox: `python -m tox` exits 1 with "No module named tox"
-    import sys
-
-    from bench.tox_runs import why_tox_cannot_start
-
     why = why_tox_cannot_start([sys.executable, "-m", "no_such_tox_module"])
     assert why is not None
     assert "No module named no_such_tox_module" in why
@@ -87,16 +85,10 @@ def test_a_tox_that_cannot_start_is_named_with_how_to_install_it() -> None:
 
 
 def test_a_tox_command_that_is_no_program_is_named() -> None:
-    from bench.tox_runs import why_tox_cannot_start
-
     why = why_tox_cannot_start(["/nonexistent/tox"])
     assert why is not None and "/nonexistent/tox --version" in why
 
 
 def test_a_tox_that_starts_is_let_through() -> None:
-    import sys
-
-    from bench.tox_runs import why_tox_cannot_start
-
     # a program whose --version succeeds stands in for tox (no tox needed in this venv)
     assert why_tox_cannot_start([sys.executable]) is None
