@@ -32,15 +32,37 @@ if sys.version_info >= (3, 11):
 else:  # pytest's own dependency on 3.10
     import tomli as tomllib
 
-INSTALL_TOOLS = ("pip", "setuptools")
-"""What the install step itself needs in the team's venv: pip (a venv's own, from ensurepip) and
-setuptools to build the harness from its path (``--no-build-isolation``: no index to fetch it)."""
+INSTALL_TOOLS = ("pip",)
+"""What the install step itself needs in the team's venv besides a project's build requirements
+(:func:`build_requirements`): pip, a venv's own from ensurepip."""
 
 
 def project_requirements(project: Path) -> list[str]:
     """The ``[project].dependencies`` of the project at ``project`` (a folder pip installs)."""
     with (project / "pyproject.toml").open("rb") as file:
         return list(tomllib.load(file)["project"].get("dependencies", []))
+
+
+def build_requirements(project: Path) -> list[str]:
+    """The ``[build-system].requires`` of the project at ``project``: what pip needs in the venv to
+    build it from its path without an index (``--no-build-isolation``)."""
+    with (project / "pyproject.toml").open("rb") as file:
+        return list(tomllib.load(file)["build-system"]["requires"])
+
+
+def unmet(requirements: Iterable[str]) -> list[str]:
+    """The ``requirements`` this environment does not meet (by name and version, markers aside)."""
+    missing = []
+    for text in requirements:
+        requirement = Requirement(text)
+        try:
+            version = importlib.metadata.version(requirement.name)
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(text)
+            continue
+        if not requirement.specifier.contains(version, prereleases=True):
+            missing.append(f"{text} (this environment has {version})")
+    return missing
 
 
 def requirement_closure(requirements: Iterable[str]) -> dict[str, importlib.metadata.Distribution]:

@@ -11,11 +11,11 @@ costs seconds), with a ``.pth`` line adding its folder ``.venv/suite-packages`` 
 site-packages. Before the guide's ``pip install "$HARNESS/fakes" ...``, that folder gets links to
 what pip would have downloaded, and nothing else of this environment: every distribution the
 harness's ``pyproject.toml`` and the command's other names require, with their requirements, and
-pip and setuptools for the install itself (``tests/team_venv.py``: each requirement's name and
-version is checked there). The command then runs as ``.venv/bin/python -m pip install --no-index
+pip and the harness's build requirements (flit_core) for the install itself
+(``tests/team_venv.py``: each requirement's name and version is checked there). The command then runs as ``.venv/bin/python -m pip install --no-index
 --no-build-isolation --no-deps ...``: this suite's pip, run by the team's interpreter (as ``pip
 --python`` would, less the second pip start-up that costs), builds the harness from its path with
-that setuptools and installs it, its ``pytest11`` entry point and its ``cassette-scan`` command
+that flit_core and installs it, its ``pytest11`` entry point and its ``cassette-scan`` command
 into the team's venv. No index is asked (the suite runs without network); a folder name is never
 assumed (``HARNESS`` is this checkout, wherever it is). The team's venv's own python then must
 import the harness from that venv (not from this suite's), find the distribution's entry points
@@ -58,15 +58,16 @@ import pytest
 from azureml_obo_harness.scan import main as cassette_scan
 from azureml_obo_harness.scan import scan_text
 from packaging.utils import canonicalize_name
-from packaging.version import Version
 
 from tests.cloud.conftest import allowed_hosts  # loopback only: the team's runs' fake Azure
 from tests.inner_runs import preload_inner_run_imports
 from tests.team_venv import (
     INSTALL_TOOLS,
+    build_requirements,
     link_distributions,
     project_requirements,
     requirement_closure,
+    unmet,
 )
 
 __all__ = ["allowed_hosts"]
@@ -143,8 +144,9 @@ def offline_command(command: str) -> str:
 
 def link_what_the_index_would_give(team: Path, install: str) -> set[str]:
     """Before the guide's ``pip install``: link into the team's venv what pip would otherwise
-    download, every distribution the command's projects and names require (with pip and
-    setuptools, which the install itself needs); returns their names. Each requirement is
+    download, every distribution the command's projects and names require (with pip and each
+    project's build requirements, which the install itself needs); returns their names. Each
+    requirement is
     checked here, its name and version (:func:`requirement_closure`), so pip then installs the
     harness from its path with ``--no-deps``: its resolver would check the same set again, in
     2.3 s more (measured)."""
@@ -154,7 +156,10 @@ def link_what_the_index_would_give(team: Path, install: str) -> set[str]:
     ):
         project = team / argument  # a path is the team folder's, or absolute
         is_project = (project / "pyproject.toml").is_file()
-        requirements += project_requirements(project) if is_project else [argument]
+        if is_project:
+            requirements += project_requirements(project) + build_requirements(project)
+        else:
+            requirements.append(argument)
     wanted = requirement_closure(requirements)
     link_distributions(wanted, team / ".venv" / LINKED)
     return set(wanted)
@@ -200,14 +205,9 @@ def test_the_guides_install_line_depends_on_no_folder_name() -> None:
     )
 
 
-def build_requirement_met() -> bool:
-    """Whether this environment can install the harness offline into a venv without pip: it has
-    pip, and setuptools that can build the harness (its build-system needs 77 or later)."""
-    try:
-        importlib.metadata.version("pip")
-        return Version(importlib.metadata.version("setuptools")) >= Version("77")
-    except importlib.metadata.PackageNotFoundError:
-        return False
+CANNOT_INSTALL_OFFLINE = unmet([*INSTALL_TOOLS, *build_requirements(ROOT / "fakes")])
+"""What this environment lacks to install the harness offline into a venv without pip: pip, which
+installs it into the team's venv, and the harness's build requirements (``--no-build-isolation``)."""
 
 
 # From the team's venv: where the harness is imported from, what its distribution installed, and
@@ -309,9 +309,9 @@ def _harness_isolation() -> None:
 
 
 @pytest.mark.skipif(
-    not build_requirement_met(),
-    reason="this environment cannot install the harness offline (its pip installs it into the "
-    "team's venv, setuptools 77 or later builds it): reinstall the test extras, "
+    bool(CANNOT_INSTALL_OFFLINE),
+    reason=f"this environment cannot install the harness offline, it lacks "
+    f"{', '.join(CANNOT_INSTALL_OFFLINE)}: reinstall the test extras, "
     'pip install -e ./fakes -e ".[test]"',
 )
 def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_test(
