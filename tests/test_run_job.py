@@ -142,6 +142,24 @@ def test_set_gives_an_input_and_a_variable_another_value(
     assert record["env"]["OBO_JOB_VAULT_URL"] == values.VAULT_URL
 
 
+@pytest.mark.parametrize("declared", [None, {"type": "number", "value": None}])
+def test_set_gives_a_literal_the_file_leaves_null(
+    declared: Any, tmp_path: Path, environ: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As az ml job create --set: the override is applied before the file is validated.
+    write_job(
+        tmp_path, command="python dump.py ${{inputs.threshold}}", inputs={"threshold": declared}
+    )
+
+    refused, _ = run(tmp_path, environ)
+    assert refused == 2
+    assert "job file: inputs.threshold.value" in capsys.readouterr().err  # the SDK names it
+
+    status, output_dir = run(tmp_path, environ, "--set", "inputs.threshold=0.5")
+    assert status == 0
+    assert run_record(output_dir)["argv"] == ["0.5"]
+
+
 def test_the_commands_exit_status_is_passed_through(
     tmp_path: Path, environ: dict[str, str]
 ) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from os import PathLike
 from typing import Any
 
@@ -84,13 +84,18 @@ def problems_of(error: BaseException) -> list[str]:
     return found or [text.strip().splitlines()[0] if text.strip() else type(error).__name__]
 
 
-def load_job_file(path: str | PathLike[str]) -> Any:
-    """``azure.ai.ml.load_job(path)``, raising :class:`JobFileInvalid` with one line per problem."""
+def load_job_file(
+    path: str | PathLike[str], *, params_override: Sequence[Mapping[str, str]] = ()
+) -> Any:
+    """``azure.ai.ml.load_job(path, params_override=...)``, raising :class:`JobFileInvalid` with
+    one line per problem. ``params_override`` is what ``az ml job create --set KEY=VALUE`` passes
+    (``[{"inputs.x": "5"}]``): the SDK applies it to the file's data before validating it, so a
+    value the file leaves null can be given here."""
     from azure.ai.ml import load_job
 
     try:
         with _experimental_notices_not_printed():
-            return load_job(path)
+            return load_job(path, params_override=[dict(item) for item in params_override])
     except Exception as error:  # marshmallow's ValidationError or the SDK's ValidationException
         raise JobFileInvalid(str(path), problems_of(error)) from error
 

@@ -28,6 +28,15 @@ class Overrides:
     inputs: dict[str, str] = field(default_factory=dict)
     environment_variables: dict[str, str] = field(default_factory=dict)
 
+    def as_params_override(self) -> list[dict[str, str]]:
+        """The overrides as ``az ml job create --set`` hands them to ``load_job``
+        (``params_override``): one ``{"inputs.NAME": VALUE}`` per item."""
+        return [
+            {f"{section}.{name}": value}
+            for section in SETTABLE
+            for name, value in getattr(self, section).items()
+        ]
+
 
 def parse_sets(items: Sequence[str]) -> Overrides:
     """Parse ``--set inputs.NAME=VALUE`` / ``--set environment_variables.NAME=VALUE`` items."""

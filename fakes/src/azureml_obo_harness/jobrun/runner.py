@@ -116,8 +116,9 @@ class PreparedRun:
 def prepare(request: RunJobRequest, *, cwd: Path, out: TextIO) -> PreparedRun:
     """Load and check everything that can be checked before the run (no folder is created
     yet but the outputs'): raises :class:`JobFileInvalid` or :class:`RunJobError`."""
-    job = load_local_job(cwd / request.job_file)
-    job = apply_overrides(job, parse_sets(request.sets), cwd=cwd)
+    overrides = parse_sets(request.sets)
+    job = load_local_job(cwd / request.job_file, params_override=overrides.as_params_override())
+    job = apply_overrides(job, overrides, cwd=cwd)
     if job.identity != USER_IDENTITY:
         shown = job.identity or "none (AzureML's default, the job's AML token)"
         print(

@@ -8,6 +8,7 @@ accepts; the values are then read from the YAML itself, which says plainly what 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,17 +114,21 @@ def _environment_label(environment: Any) -> str:
     return "no environment"
 
 
-def load_local_job(path: str | Path) -> LocalJob:
+def load_local_job(
+    path: str | Path, *, params_override: Sequence[Mapping[str, str]] = ()
+) -> LocalJob:
     """Read a command job file for a local run.
 
     Raises :class:`~azureml_obo_harness.job_files.JobFileInvalid` (one line per problem) for a
     file ``load_job`` refuses, and :class:`RunJobError` for a valid file ``run-job`` cannot run
-    (not a command job, code that is not a local folder).
+    (not a command job, code that is not a local folder). ``params_override`` (the ``--set``
+    items, as ``az ml job create`` passes them) is applied before the file is validated, as
+    there: the values read here are still the file's own (the caller applies the ``--set``).
     """
     job_path = Path(path).resolve()
     if not job_path.is_file():
         raise RunJobError(f"{path}: no such job file; give the path of a job YAML")
-    entity = load_job_file(job_path)
+    entity = load_job_file(job_path, params_override=params_override)
     raw = yaml.safe_load(job_path.read_text(encoding="utf-8")) or {}
     if raw.get("type", "command") != "command" or not isinstance(raw.get("command"), str):
         raise RunJobError(
