@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,11 +49,29 @@ def interpreter_path(environ: dict[str, str] | None = None) -> str:
     return os.pathsep.join([path, *folders]) if path else os.pathsep.join(folders)
 
 
+def _outside_virtualenvs(path: str, venvs: list[str]) -> str:
+    """``path`` without its folders inside any of ``venvs``."""
+    roots = [Path(venv).resolve() for venv in venvs]
+    kept = [
+        folder
+        for folder in path.split(os.pathsep)
+        if folder and not any(Path(folder).resolve().is_relative_to(root) for root in roots)
+    ]
+    return os.pathsep.join(kept)
+
+
 def tox_environ(**overrides: str) -> dict[str, str]:
-    """The environment tox runs in: the caller's, outside any virtualenv, with :func:`interpreter_path`."""
+    """The environment tox runs in: the caller's, outside any virtualenv (neither an activated
+    one, ``VIRTUAL_ENV``, nor the one running the bench: their ``bin`` folders leave ``PATH``, so
+    ``python3`` is the developer's own, as in the README's ``python3 -m tox``), with
+    :func:`interpreter_path`."""
     env = dict(os.environ)
-    env.pop("VIRTUAL_ENV", None)
-    env["PATH"] = interpreter_path(env)
+    venvs = [env.pop("VIRTUAL_ENV", "")]
+    if sys.prefix != sys.base_prefix:
+        venvs.append(sys.prefix)
+    env["PATH"] = interpreter_path(
+        {"PATH": _outside_virtualenvs(env.get("PATH", ""), [v for v in venvs if v])}
+    )
     env.update(overrides)
     return env
 

@@ -6,10 +6,13 @@ the machine's paths shortened.
 
 from __future__ import annotations
 
+import os
 import sys
 
+import pytest
+
 from bench.cold_start import ColdStart
-from bench.tox_runs import ToxRun, read_output, why_tox_cannot_start
+from bench.tox_runs import ToxRun, read_output, tox_environ, why_tox_cannot_start
 
 PIP_RUN = """\
 lint: install_deps> python -I -m pip install ruff -c /clone/constraints.txt
@@ -92,3 +95,23 @@ def test_a_tox_command_that_is_no_program_is_named() -> None:
 def test_a_tox_that_starts_is_let_through() -> None:
     # a program whose --version succeeds stands in for tox (no tox needed in this venv)
     assert why_tox_cannot_start([sys.executable]) is None
+
+
+def test_tox_runs_outside_the_activated_venv_and_the_benchs_own(
+    tmp_path: os.PathLike[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `. .venv/bin/activate` then `python -m bench`: python3 must be the developer's, not the venv's
+    activated = os.path.join(tmp_path, "activated")
+    monkeypatch.setenv("VIRTUAL_ENV", activated)
+    own = os.path.join(sys.prefix, "bin")
+    monkeypatch.setenv(
+        "PATH", os.pathsep.join([f"{activated}/bin", own, "/usr/local/bin", "/usr/bin"])
+    )
+    monkeypatch.setattr(sys, "base_prefix", "/the/base/python")  # the bench runs in a venv
+
+    env = tox_environ()
+
+    path = env["PATH"].split(os.pathsep)
+    assert "VIRTUAL_ENV" not in env
+    assert f"{activated}/bin" not in path and own not in path
+    assert path[:2] == ["/usr/local/bin", "/usr/bin"]
