@@ -62,3 +62,41 @@ def test_an_input_without_a_value_names_the_input(tmp_path: Path) -> None:
     with pytest.raises(JobFileInvalid) as caught:
         load_job_file(tmp_path / "job.yaml")
     assert caught.value.problems == ["inputs.threshold.value: Field may not be null."]
+
+
+def _problems_of_input(tmp_path: Path, threshold: str) -> list[str]:
+    from azureml_obo_harness.job_files import JobFileInvalid, load_job_file
+
+    (tmp_path / "job.yaml").write_text(
+        "command: echo ${{inputs.threshold}}\n"
+        "environment: azureml:AzureML-sklearn-1.5@latest\n"
+        "compute: azureml:cpu-cluster\n"
+        f"inputs:\n  threshold:\n{threshold}"
+    )
+    with pytest.raises(JobFileInvalid) as caught:
+        load_job_file(tmp_path / "job.yaml")
+    return caught.value.problems
+
+
+def test_of_the_forms_an_input_may_take_the_one_it_got_furthest_in_is_named(
+    tmp_path: Path,
+) -> None:
+    # The SDK tries every form (a file, a model, a table, a literal, a number...) and reports
+    # each; only the literal form got as far as the value itself.
+    assert _problems_of_input(tmp_path, "    value: null\n") == [
+        "inputs.threshold.value.value: Field may not be null."
+    ]
+    assert _problems_of_input(tmp_path, "    type: number\n    value: null\n") == [
+        "inputs.threshold.value.value: Field may not be null.",
+        "inputs.threshold.value.type: Unknown field.",  # a literal input has no type
+    ]
+
+
+def test_an_input_no_form_takes_names_every_form_it_is_not(tmp_path: Path) -> None:
+    problems = _problems_of_input(tmp_path, "    type: number\n    value: 0.5\n")
+    assert (
+        "inputs.threshold.value.type: Value 'number' passed is not in set ['uri_file', 'uri_folder']"
+        in problems
+    )
+    assert "inputs.threshold.value.null: Not a valid number." in problems
+    assert "inputs.threshold.value.type: Unknown field." in problems  # nothing left out

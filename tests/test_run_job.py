@@ -142,7 +142,7 @@ def test_set_gives_an_input_and_a_variable_another_value(
     assert record["env"]["OBO_JOB_VAULT_URL"] == values.VAULT_URL
 
 
-@pytest.mark.parametrize("declared", [None, {"type": "number", "value": None}])
+@pytest.mark.parametrize("declared", [None, {"value": None}])
 def test_set_gives_a_literal_the_file_leaves_null(
     declared: Any, tmp_path: Path, environ: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:

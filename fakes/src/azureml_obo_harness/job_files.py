@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from os import PathLike
 from typing import Any
@@ -23,6 +24,10 @@ _SKIPPED_KEYS = {"_schema", "errors", "message"}
 """Keys of the SDK's nested errors that are not part of a field's path."""
 _ERROR_RECORD_KEYS = {"message", "path", "value", "location"}
 """The keys of one of azure-ai-ml's error records (``{"message": ..., "path": "*", ...}``)."""
+_FORM_MISMATCH = re.compile(
+    r"Unknown field\.|Not a valid \w+\.|Value .* passed is not in set \[.*\]", re.S
+)
+"""What azure-ai-ml and marshmallow say when a value is not of a form a field takes."""
 _SDK_LOGGER = "azure.ai.ml"
 _EXPERIMENTAL_NOTICES = "azure.ai.ml._utils._experimental"
 """The logger of azure-ai-ml's "This is an experimental class" notices."""
@@ -48,10 +53,35 @@ def _embedded_json(text: str) -> Any:
     return data
 
 
+def _is_a_form_mismatch(line: str) -> bool:
+    """Whether a problem line only says a value is not of a form (a type, a shape) the field takes."""
+    return _FORM_MISMATCH.fullmatch(line.split(": ", 1)[-1]) is not None
+
+
+def _closest_forms(alternatives: list[Any], path: tuple[str, ...]) -> list[Any]:
+    """Of a union field's errors, one record per form the SDK tried (``inputs.x`` as a file, a
+    model, a table, a literal, a number...), the forms the value got furthest in: those with a
+    problem other than a form mismatch (the value's own problem, ``Field may not be null.``); all
+    of them when every form was a mismatch. Otherwise a null literal reads as ten problems."""
+
+    def problems(alternative: Any) -> list[str]:
+        found: list[str] = []
+        _walk(alternative, path, found)
+        return found
+
+    closest = [
+        alternative
+        for alternative in alternatives
+        if not all(_is_a_form_mismatch(line) for line in problems(alternative))
+    ]
+    return closest or alternatives
+
+
 def _walk(data: Any, path: tuple[str, ...], found: list[str]) -> None:
     if isinstance(data, dict):
         if data.get("result") == "Failed" and isinstance(data.get("errors"), list):
-            _walk(data["errors"], path, found)
+            for record in data["errors"]:  # separate problems, each its own record
+                _walk(record, path, found)
             return
         if "message" in data and set(data) <= _ERROR_RECORD_KEYS:
             # one of the SDK's error records: its message says what is wrong; its path, value and
@@ -61,6 +91,8 @@ def _walk(data: Any, path: tuple[str, ...], found: list[str]) -> None:
         for key, value in data.items():
             _walk(value, path if key in _SKIPPED_KEYS else (*path, str(key)), found)
     elif isinstance(data, list):
+        if sum(isinstance(item, dict) for item in data) >= 2:  # a union field's tried forms
+            data = _closest_forms(data, path)
         for item in data:
             _walk(item, path, found)
     elif isinstance(data, str):

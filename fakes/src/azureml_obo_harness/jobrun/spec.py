@@ -77,7 +77,9 @@ def _literal(value: Any) -> str:
 def _read_input(name: str, raw: Any, base_dir: Path) -> JobInput:
     if not isinstance(raw, dict):
         return JobInput(name, "literal", None if raw is None else _literal(raw), base_dir)
-    kind = str(raw.get("type") or "uri_folder")
+    # No type: {value: ...} is a literal (azure-ai-ml's literal input form), {path: ...} a folder.
+    default = "literal" if "value" in raw and "path" not in raw else "uri_folder"
+    kind = str(raw.get("type") or default)
     value = raw.get("path", raw.get("value", raw.get("default")))
     if value is None:
         return JobInput(name, kind, None, base_dir)
