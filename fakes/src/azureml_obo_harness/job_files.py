@@ -53,6 +53,11 @@ def _embedded_json(text: str) -> Any:
     return data
 
 
+def _is_error_record(data: dict[str, Any]) -> bool:
+    """Whether ``data`` is one of azure-ai-ml's error records (``{"message": ..., "path": ...}``)."""
+    return "message" in data and set(data) <= _ERROR_RECORD_KEYS
+
+
 def _is_a_form_mismatch(line: str) -> bool:
     """Whether a problem line only says a value is not of a form (a type, a shape) the field takes."""
     return _FORM_MISMATCH.fullmatch(line.split(": ", 1)[-1]) is not None
@@ -83,7 +88,7 @@ def _walk(data: Any, path: tuple[str, ...], found: list[str]) -> None:
             for record in data["errors"]:  # separate problems, each its own record
                 _walk(record, path, found)
             return
-        if "message" in data and set(data) <= _ERROR_RECORD_KEYS:
+        if _is_error_record(data):
             # one of the SDK's error records: its message says what is wrong; its path, value and
             # location describe the record, not a field (a field may be named "value" itself)
             _walk(data["message"], path, found)
@@ -91,7 +96,8 @@ def _walk(data: Any, path: tuple[str, ...], found: list[str]) -> None:
         for key, value in data.items():
             _walk(value, path if key in _SKIPPED_KEYS else (*path, str(key)), found)
     elif isinstance(data, list):
-        if sum(isinstance(item, dict) for item in data) >= 2:  # a union field's tried forms
+        forms = [item for item in data if isinstance(item, dict) and not _is_error_record(item)]
+        if len(forms) >= 2:  # a union field's tried forms (error records are separate problems)
             data = _closest_forms(data, path)
         for item in data:
             _walk(item, path, found)
