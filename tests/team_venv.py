@@ -50,21 +50,6 @@ def build_requirements(project: Path) -> list[str]:
         return list(tomllib.load(file)["build-system"]["requires"])
 
 
-def unmet(requirements: Iterable[str]) -> list[str]:
-    """The ``requirements`` this environment does not meet (by name and version, markers aside)."""
-    missing = []
-    for text in requirements:
-        requirement = Requirement(text)
-        try:
-            version = importlib.metadata.version(requirement.name)
-        except importlib.metadata.PackageNotFoundError:
-            missing.append(text)
-            continue
-        if not requirement.specifier.contains(version, prereleases=True):
-            missing.append(f"{text} (this environment has {version})")
-    return missing
-
-
 def requirement_closure(requirements: Iterable[str]) -> dict[str, importlib.metadata.Distribution]:
     """Each distribution of this environment that ``requirements`` need, with its own
     requirements (extras and markers as pip evaluates them), by canonical name.

@@ -11,12 +11,12 @@ costs seconds), with a ``.pth`` line adding its folder ``.venv/suite-packages`` 
 site-packages. Before the guide's ``pip install "$HARNESS/fakes" ...``, that folder gets links to
 what pip would have downloaded, and nothing else of this environment: every distribution the
 harness's ``pyproject.toml`` and the command's other names require, with their requirements, and
-pip and the harness's build requirements (flit_core) for the install itself
-(``tests/team_venv.py``: each requirement's name and version is checked there). The command then runs as ``.venv/bin/python -m pip install --no-index
---no-build-isolation --no-deps ...``: this suite's pip, run by the team's interpreter (as ``pip
---python`` would, less the second pip start-up that costs), builds the harness from its path with
-that flit_core and installs it, its ``pytest11`` entry point and its ``cassette-scan`` command
-into the team's venv. No index is asked (the suite runs without network); a folder name is never
+pip and the harness's build requirements (flit_core) for the install itself (``tests/team_venv.py``:
+each requirement's name and version is checked there). The command then runs as ``.venv/bin/python
+-m pip install --no-index --no-build-isolation --no-deps ...``: this suite's pip, run by the team's
+interpreter (as ``pip --python`` would, less the second pip start-up that costs), builds the
+harness from its path with that flit_core and installs it, its ``pytest11`` entry point and its
+``cassette-scan`` command into the team's venv. No index is asked (the suite runs without network); a folder name is never
 assumed (``HARNESS`` is this checkout, wherever it is). The team's venv's own python then must
 import the harness from that venv (not from this suite's), find the distribution's entry points
 there, see no distribution but the harness and the linked ones (not Hypothesis, pytest-xdist or
@@ -67,7 +67,6 @@ from tests.team_venv import (
     link_distributions,
     project_requirements,
     requirement_closure,
-    unmet,
 )
 
 __all__ = ["allowed_hosts"]
@@ -146,10 +145,9 @@ def link_what_the_index_would_give(team: Path, install: str) -> set[str]:
     """Before the guide's ``pip install``: link into the team's venv what pip would otherwise
     download, every distribution the command's projects and names require (with pip and each
     project's build requirements, which the install itself needs); returns their names. Each
-    requirement is
-    checked here, its name and version (:func:`requirement_closure`), so pip then installs the
-    harness from its path with ``--no-deps``: its resolver would check the same set again, in
-    2.3 s more (measured)."""
+    requirement is checked here, its name and version (:func:`requirement_closure`), so pip then
+    installs the harness from its path with ``--no-deps``: its resolver would check the same set
+    again, in 2.3 s more (measured)."""
     requirements = list(INSTALL_TOOLS)
     for argument in shlex.split(
         install.removeprefix("pip install ").replace("$HARNESS", str(ROOT))
@@ -205,9 +203,18 @@ def test_the_guides_install_line_depends_on_no_folder_name() -> None:
     )
 
 
-CANNOT_INSTALL_OFFLINE = unmet([*INSTALL_TOOLS, *build_requirements(ROOT / "fakes")])
-"""What this environment lacks to install the harness offline into a venv without pip: pip, which
-installs it into the team's venv, and the harness's build requirements (``--no-build-isolation``)."""
+def _cannot_install_offline() -> str:
+    """What this environment lacks to install the harness offline into a venv without pip (pip,
+    which installs it into the team's venv, and the harness's build requirements, for
+    ``--no-build-isolation``); empty if nothing."""
+    try:
+        requirement_closure([*INSTALL_TOOLS, *build_requirements(ROOT / "fakes")])
+    except AssertionError as missing:
+        return str(missing)
+    return ""
+
+
+CANNOT_INSTALL_OFFLINE = _cannot_install_offline()
 
 
 # From the team's venv: where the harness is imported from, what its distribution installed, and
@@ -310,8 +317,8 @@ def _harness_isolation() -> None:
 
 @pytest.mark.skipif(
     bool(CANNOT_INSTALL_OFFLINE),
-    reason=f"this environment cannot install the harness offline, it lacks "
-    f"{', '.join(CANNOT_INSTALL_OFFLINE)}: reinstall the test extras, "
+    reason=f"this environment cannot install the harness offline ({CANNOT_INSTALL_OFFLINE}): "
+    "reinstall the test extras, "
     'pip install -e ./fakes -e ".[test]"',
 )
 def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_test(
