@@ -160,6 +160,43 @@ def test_set_gives_a_literal_the_file_leaves_null(
     assert run_record(output_dir)["argv"] == ["0.5"]
 
 
+def test_set_may_name_an_inputs_path_or_value_as_az_ml_does(
+    tmp_path: Path, environ: dict[str, str]
+) -> None:
+    (tmp_path / "other.csv").write_text("a,b\n")
+    write_job(
+        tmp_path,
+        command="python dump.py ${{inputs.data}} ${{inputs.threshold}}",
+        inputs={"data": {"type": "uri_file", "path": "./data.csv"}, "threshold": {"value": None}},
+    )
+
+    status, output_dir = run(
+        tmp_path,
+        environ,
+        "--set",
+        "inputs.data.path=other.csv",
+        "--set",
+        "inputs.threshold.value=0.5",
+    )
+
+    assert status == 0
+    assert run_record(output_dir)["argv"] == [str(tmp_path / "other.csv"), "0.5"]
+
+
+def test_set_of_another_field_of_an_input_is_refused(
+    tmp_path: Path, environ: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_job(tmp_path, inputs={"data": {"type": "uri_file", "path": "./data.csv"}})
+
+    status, _ = run(tmp_path, environ, "--set", "inputs.data.type=uri_folder")
+
+    assert status == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "fake-azure run-job: --set 'inputs.data.type=uri_folder': an input is set as "
+        "inputs.NAME=VALUE, inputs.NAME.value=VALUE or inputs.NAME.path=PATH"
+    ]
+
+
 def test_the_commands_exit_status_is_passed_through(
     tmp_path: Path, environ: dict[str, str]
 ) -> None:

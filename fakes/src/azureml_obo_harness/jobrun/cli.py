@@ -33,7 +33,8 @@ def add_run_job_parser(commands: Any) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="inputs.NAME=VALUE|environment_variables.NAME=VALUE",
-        help="give an input or a variable the job declares another value (repeatable)",
+        help="give an input or a variable the job declares another value (repeatable); an "
+        "input's field may be named, inputs.NAME.value=VALUE or inputs.NAME.path=PATH",
     )
     parser.add_argument(
         "--output-dir",

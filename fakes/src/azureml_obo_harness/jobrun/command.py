@@ -19,6 +19,8 @@ from azureml_obo_harness.jobrun.spec import JobInput, LocalJob, is_remote, resol
 
 PLACEHOLDER = re.compile(r"\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_.-]+?)\s*\}\}")
 SETTABLE = ("inputs", "environment_variables")
+INPUT_FIELDS = ("value", "path")
+"""The fields of an input ``--set`` may name (``inputs.NAME.path=PATH``), as with ``az ml``."""
 
 
 @dataclass(frozen=True)
@@ -27,19 +29,18 @@ class Overrides:
 
     inputs: dict[str, str] = field(default_factory=dict)
     environment_variables: dict[str, str] = field(default_factory=dict)
+    given: list[tuple[str, str]] = field(default_factory=list)
+    """Each ``--set`` as given, its key (``inputs.data.path``) and value."""
 
     def as_params_override(self) -> list[dict[str, str]]:
         """The overrides as ``az ml job create --set`` hands them to ``load_job``
-        (``params_override``): one ``{"inputs.NAME": VALUE}`` per item."""
-        return [
-            {f"{section}.{name}": value}
-            for section in SETTABLE
-            for name, value in getattr(self, section).items()
-        ]
+        (``params_override``): one ``{KEY: VALUE}`` per item, its key as given."""
+        return [{key: value} for key, value in self.given]
 
 
 def parse_sets(items: Sequence[str]) -> Overrides:
-    """Parse ``--set inputs.NAME=VALUE`` / ``--set environment_variables.NAME=VALUE`` items."""
+    """Parse ``--set inputs.NAME=VALUE`` (or ``inputs.NAME.value=VALUE``,
+    ``inputs.NAME.path=PATH``) / ``--set environment_variables.NAME=VALUE`` items."""
     overrides = Overrides()
     for item in items:
         key, sep, value = item.partition("=")
@@ -48,7 +49,15 @@ def parse_sets(items: Sequence[str]) -> Overrides:
             raise RunJobError(
                 f"--set {item!r}: expected inputs.NAME=VALUE or environment_variables.NAME=VALUE"
             )
+        if section == "inputs":
+            name, _, part = name.partition(".")
+            if part and part not in INPUT_FIELDS:
+                raise RunJobError(
+                    f"--set {item!r}: an input is set as inputs.NAME=VALUE, "
+                    "inputs.NAME.value=VALUE or inputs.NAME.path=PATH"
+                )
         getattr(overrides, section)[name] = value
+        overrides.given.append((key, value))
     return overrides
 
 
