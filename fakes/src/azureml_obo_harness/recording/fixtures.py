@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -342,9 +344,11 @@ def azure_test_isolation(
     _clear_key_vault_challenges()
     replay = azure_mode(pytestconfig) == "replay"
     uses_cassette = request.node.get_closest_marker("vcr") is not None
-    with pytest.MonkeyPatch.context() as patch:
+    with ExitStack() as stack:
         if uses_cassette:
-            _upload_files_one_at_a_time(patch)
+            from azureml_obo_harness.recording.upload_pool import one_upload_worker
+
+            stack.enter_context(one_upload_worker())
         if replay and uses_cassette:
             path = _cassette_path(request)
             if not path.is_file():
@@ -381,22 +385,8 @@ def _azure_cassette_rules(request: pytest.FixtureRequest) -> None:
 
 
 def _clear_key_vault_challenges() -> None:
-    try:
-        from azure.keyvault.secrets._shared import http_challenge_cache
-    except ImportError:  # azure-keyvault-secrets is not installed: there is no cache to clear
-        return
-    http_challenge_cache.clear()
-
-
-def _upload_files_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """azure-ai-ml uploads a code folder's files from a thread pool. vcrpy 9 loses interactions
-    recorded concurrently (measured: 1 of 4 parallel requests kept), so while a cassette is in use
-    the pool gets one worker: the same requests, in a stable order."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from azure.ai.ml._utils import _asset_utils
-
-    def one_worker(*args: Any, **kwargs: Any) -> ThreadPoolExecutor:
-        return ThreadPoolExecutor(max_workers=1)
-
-    monkeypatch.setattr(_asset_utils, "ThreadPoolExecutor", one_worker)
+    """Empty Key Vault's challenge cache, if azure-keyvault-secrets has one yet (a cache not
+    imported is empty: this imports nothing)."""
+    cache = sys.modules.get("azure.keyvault.secrets._shared.http_challenge_cache")
+    if cache is not None:
+        cache.clear()
