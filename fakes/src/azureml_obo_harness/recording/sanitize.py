@@ -68,6 +68,9 @@ _FORM = re.compile(r"[\w.~%+\-\[\]]+=[^&\s;]*(?:&[\w.~%+\-\[\]]+=[^&\s;]*)*")
 _VAULT_HOST = re.compile(r"\b([a-zA-Z0-9-]{3,24})\.vault\.azure\.(?:net|cn)\b")
 _BLOB_HOST = re.compile(r"\b([a-z0-9]{3,24})\.blob\.core\.windows\.net\b")
 _JSON_TYPES = ("json", "javascript")
+_DELEGATION_KEY_VALUE = re.compile(
+    r"(<UserDelegationKey\b(?:(?!</UserDelegationKey>).)*?<Value>)([^<]*)(</Value>)", re.S
+)
 # Where a real identity or name sits in Azure's URLs and headers, and the fake it becomes.
 _CONTEXTUAL = (
     (re.compile(rf"/subscriptions/({GUID_PATTERN})", re.I), values.SUBSCRIPTION_ID),
@@ -266,6 +269,17 @@ class Sanitizer:
         named = self._named(key, value)
         return named if named is not None else self._string(value, secret_value=False)
 
+    def _xml_keys(self, text: str) -> str:
+        """Blob's user delegation key (``<UserDelegationKey>...<Value>KEY</Value>``: it signs SAS
+        URLs as the user) becomes :data:`~azureml_obo_harness.values.USER_DELEGATION_KEY`, here and
+        wherever else the run wrote it."""
+
+        def fake(match: re.Match[str]) -> str:
+            self.remember(match.group(2).strip(), values.USER_DELEGATION_KEY)
+            return f"{match.group(1)}{values.USER_DELEGATION_KEY}{match.group(3)}"
+
+        return _DELEGATION_KEY_VALUE.sub(fake, text)
+
     def uri(self, uri: str) -> str:
         """Sanitize a URL: SAS parameters become ``sanitized``, then the text rules apply."""
         for parameter in SAS_PARAMETERS:
@@ -315,7 +329,7 @@ class Sanitizer:
         if "x-www-form-urlencoded" in content_type:
             return self.form(text)
         if "xml" in content_type or text.lstrip().startswith("<"):
-            return self.uri(text)
+            return self.uri(self._xml_keys(text))
         # Anything else (uploaded files, octet streams) is the user's content: keep only a digest.
         digest = hashlib.sha256(raw if isinstance(raw, bytes) else raw.encode()).hexdigest()
         return f"<{len(raw)} bytes, sha256 {digest[:16]}, content sanitized>"

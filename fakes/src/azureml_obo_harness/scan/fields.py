@@ -5,7 +5,9 @@ tree of mappings whose string leaves may hold more structure: a JSON body inside
 URL with a query string, a form-encoded body, JSON inside a JSON string. :func:`fields` walks all of
 it and yields each leaf with the name it sits under, the lines of the file that hold it, and the
 request URL of the interaction it belongs to (a Key Vault secret's ``value`` is only a secret
-inside a secret's URL).
+inside a secret's URL). An XML body (Blob's answers) is a tree too: each element's text is named
+with its parent's name and its own, ``UserDelegationKey.Value`` (Blob's generic ``Key`` and
+``Value`` elements are a blob's index tags, not secrets).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import base64
 import binascii
 import json
 import re
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -124,6 +127,9 @@ def _string(value: str, name: str, uri: str, line: int, last: int, depth: int) -
         else:
             yield from _data(data, name, uri, line, last, depth + 1)
             return
+    if stripped[:1] == "<":
+        yield from _xml(stripped, uri, line, last, depth + 1)
+        return
     if stripped.startswith(("http://", "https://")) and "?" in stripped:
         query = urlsplit(stripped).query
     elif _FORM.fullmatch(stripped):
@@ -132,3 +138,29 @@ def _string(value: str, name: str, uri: str, line: int, last: int, depth: int) -
         return
     for key, item in parse_qsl(query, keep_blank_values=True):
         yield from _string(item, key, uri, line, last, depth + 1)
+
+
+def _xml(text: str, uri: str, line: int, last: int, depth: int) -> Iterator[Field]:
+    """Each element's text in an XML document, named ``Parent.Element`` (no namespaces); nothing
+    when ``text`` is not well-formed XML, or declares a DTD (Azure's XML never does; its entities
+    are not expanded here)."""
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        return
+    try:
+        root = ElementTree.fromstring(text)
+    except (ElementTree.ParseError, ValueError):
+        return
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element in root.iter():
+        content = (element.text or "").strip()
+        if not content or not isinstance(element.tag, str):
+            continue
+        parent = parents.get(element)
+        name = (
+            _local(element.tag) if parent is None else f"{_local(parent.tag)}.{_local(element.tag)}"
+        )
+        yield from _string(content, name, uri, line, last, depth)
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]

@@ -104,8 +104,12 @@ KINDS: dict[str, Kind] = {
             "a password, client secret or key under its field's name",
             "A field, header, query or form parameter named client_secret, password, secret, "
             "key, apiKey, accountKey, primaryKey, api-key, Ocp-Apim-Subscription-Key... whose "
-            "value is not a placeholder (e.g. client_secret in a form-encoded token request).",
-            RERECORD + "replace the value with 'sanitized'; rotate the secret if it was real.",
+            "value is not a placeholder (e.g. client_secret in a form-encoded token request), "
+            "or Blob's user delegation key in XML (UserDelegationKey.Value: it signs SAS URLs as "
+            "the user until it expires).",
+            RERECORD + "replace the value with 'sanitized' (a user delegation key: with "
+            "values.USER_DELEGATION_KEY, which a replay can still sign with); rotate the secret if "
+            "it was real.",
         ),
         Kind(
             "secret-value",

@@ -77,9 +77,11 @@ CREDENTIAL_FIELDS = frozenset(
         "privatekey",
         "ocpapimsubscriptionkey",
         "xmsencryptionkey",
+        "userdelegationkeyvalue",
     }
 )
-"""Normalized names of fields that hold a password, a client secret or a key."""
+"""Normalized names of fields that hold a password, a client secret or a key (an XML element is
+named with its parent's name: Blob's ``<UserDelegationKey><Value>`` is ``UserDelegationKey.Value``)."""
 USER_FIELDS = frozenset(
     {"createdby", "lastmodifiedby", "username", "upn", "uniquename", "nameofuser"}
 )
@@ -120,6 +122,8 @@ _FAKE_NETWORKS = tuple(
 _PLACEHOLDERS = frozenset(
     {"", SANITIZED, "redacted", "[redacted]", "<redacted>", "removed", "null", "none", "***"}
 )
+_FAKE_SHAPED = frozenset({values.USER_DELEGATION_KEY})
+"""Fakes that must keep a real value's shape (base64 the SDK decodes), so cannot say ``fake``."""
 _VAULT_HOST = re.compile(
     r"\.vault\.(?:azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)$", re.I
 )
@@ -148,6 +152,7 @@ def is_placeholder(value: str) -> bool:
         or set(lowered) <= {"*", "x"}
         or lowered.startswith("fake")
         or lowered.endswith(" sanitized>")
+        or text in _FAKE_SHAPED
         or is_fake_token(text)
     )
 
