@@ -26,6 +26,13 @@ RAW_HEADERS_KEY = "fakes.raw_headers"
 SERVER = "Windows-Azure-Blob/1.0 Microsoft-HTTPAPI/2.0"
 
 
+AUTHENTICATION_FAILED = (
+    "Server failed to authenticate the request. Make sure the value of Authorization header is "
+    "formed correctly including the signature."
+)
+"""The message of the service's 403 ``AuthenticationFailed``."""
+
+
 class StorageError(ServiceError):
     """A storage error whose ``details`` become extra XML elements (``<HeaderName>``,
     ``<QueryParameterName>``, ``<AuthenticationErrorDetail>``), as the service writes them."""

@@ -29,8 +29,15 @@ from werkzeug.wrappers import Request, Response
 
 from azureml_obo_harness import values
 from azureml_obo_harness.cloud.api_versions import blob as versions
-from azureml_obo_harness.cloud.blob import account_ops, blob_ops, block_ops, container_ops
+from azureml_obo_harness.cloud.blob import (
+    account_ops,
+    blob_ops,
+    block_ops,
+    container_ops,
+    delegation,
+)
 from azureml_obo_harness.cloud.blob.call import (
+    AUTHENTICATION_FAILED,
     RAW_HEADERS_KEY,
     Call,
     StorageError,
@@ -55,10 +62,6 @@ ACCOUNT_HOST_PATTERN = re.compile(r"^(?P<account>[0-9a-z]+)\.blob\.core\.windows
 STORAGE_RESOURCE = "https://storage.azure.com"
 OAUTH_MIN_VERSION = "2017-11-09"
 """The first storage service version that accepts bearer tokens (versions are ISO dates)."""
-AUTHENTICATION_FAILED = (
-    "Server failed to authenticate the request. Make sure the value of Authorization header is "
-    "formed correctly including the signature."
-)
 UNMATCHED = "blob/unmatched_request"
 """The fake's name for a request no REST operation matches (answered 400/405 as the service)."""
 MASKED_QUERY_KEYS = frozenset(
@@ -69,6 +72,7 @@ IMPLEMENTED: dict[str, Callable[[Call], Response]] = {
     "Service_ListContainersSegment": account_ops.list_containers,
     "Service_GetProperties": account_ops.get_service_properties,
     "Service_GetAccountInfo": account_ops.get_account_info,
+    "Service_GetUserDelegationKey": delegation.get_user_delegation_key,
     "Container_GetAccountInfo": account_ops.get_account_info,
     "Blob_GetAccountInfo": account_ops.get_account_info,
     "Container_Create": container_ops.create_container,

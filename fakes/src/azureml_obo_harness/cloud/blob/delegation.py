@@ -1,0 +1,95 @@
+"""Get User Delegation Key: the key a signed-in user signs user delegation SAS URLs with.
+
+``POST /?restype=service&comp=userdelegationkey`` with ``<KeyInfo><Start>..</Start><Expiry>..
+</Expiry></KeyInfo>``. As the service:
+
+- only a bearer token may ask (a SAS is the 403 ``AuthenticationFailed``, as a Shared Key request
+  is in Azure/azure-sdk-for-net#12052);
+- the key lives at most 7 days from the request: a later ``Expiry`` is the 400
+  ``InvalidXmlNodeValue`` whose ``XmlNodeName`` and ``XmlNodeValue`` both hold the expiry, as
+  Azure/azure-sdk-for-net#45789 and #17690 show it (so does a date that does not parse);
+- the answer names the user (``SignedOid``, ``SignedTid``), the interval, ``SignedService`` ``b``,
+  the request's version as ``SignedVersion``, and the key as ``Value`` (base64).
+
+The key is always :data:`~azureml_obo_harness.values.USER_DELEGATION_KEY`, the value the sanitizer
+puts in place of a real one: a cassette recorded against the fake holds what one recorded live
+holds once sanitized. The fake accepts any SAS signature, so a SAS signed with it is accepted too.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from datetime import datetime, timedelta, timezone
+from xml.sax.saxutils import escape
+
+from werkzeug.wrappers import Response
+
+from azureml_obo_harness import values
+from azureml_obo_harness.cloud.api_versions import blob as versions
+from azureml_obo_harness.cloud.blob.call import AUTHENTICATION_FAILED, Call, StorageError
+from azureml_obo_harness.cloud.http import bearer_token, token_claims
+
+XML = "application/xml"
+MAX_LIFETIME = timedelta(days=7)
+"""How far past the request a key may expire."""
+INVALID_NODE = "The value for one of the XML nodes is not in the correct format."
+
+
+def get_user_delegation_key(call: Call) -> Response:
+    """Service_GetUserDelegationKey: a key for the bearer token's user (see the module)."""
+    if call.object_id is None:
+        raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
+    now = datetime.now(timezone.utc)
+    start_text, expiry_text = _key_info(call.request.get_data())
+    start = _instant(start_text) if start_text else now
+    expiry = _instant(expiry_text)
+    if expiry > now + MAX_LIFETIME:
+        raise _invalid_node(expiry_text)
+    claims = token_claims(bearer_token(call.request) or "") or {}
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><UserDelegationKey>'
+        f"<SignedOid>{escape(call.object_id)}</SignedOid>"
+        f"<SignedTid>{escape(str(claims.get('tid') or values.TENANT_ID))}</SignedTid>"
+        f"<SignedStart>{_iso(start)}</SignedStart><SignedExpiry>{_iso(expiry)}</SignedExpiry>"
+        "<SignedService>b</SignedService>"
+        f"<SignedVersion>{escape(call.request.headers.get('x-ms-version') or versions.LATEST)}"
+        f"</SignedVersion><Value>{values.USER_DELEGATION_KEY}</Value></UserDelegationKey>"
+    )
+    return call.respond(200, body, content_type=XML)
+
+
+def _key_info(body: bytes) -> tuple[str, str]:
+    """``(Start, Expiry)`` of a ``<KeyInfo>`` body (Start may be empty); a body that is no
+    ``<KeyInfo>`` with an ``<Expiry>`` is the service's 400 ``InvalidXmlDocument``."""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError:
+        root = None
+    expiry = root.findtext("Expiry") if root is not None and root.tag == "KeyInfo" else None
+    if root is None or not expiry:
+        raise StorageError(400, "InvalidXmlDocument", "XML specified is not syntactically valid.")
+    return (root.findtext("Start") or "").strip(), expiry.strip()
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 UTC time as the SDKs send it (``2026-12-02T10:00:00Z``)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise _invalid_node(text) from None
+    if moment.tzinfo is None:
+        raise _invalid_node(text)
+    return moment.astimezone(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _invalid_node(text: str) -> StorageError:
+    return StorageError(
+        400,
+        "InvalidXmlNodeValue",
+        INVALID_NODE,
+        details={"XmlNodeName": text, "XmlNodeValue": text},
+    )
