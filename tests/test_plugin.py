@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 from azureml_obo_harness.scan import scan_text
-from azureml_obo_harness.values import SECRET_VALUE
+from azureml_obo_harness.values import SECRET_VALUE, USER_DELEGATION_KEY
 
 from tests.cloud.conftest import allowed_hosts  # loopback only: the inner runs' fake Azure
 from tests.inner_runs import INNER_RUN_OPTIONS, preload_inner_run_imports
@@ -68,6 +68,41 @@ def test_a_project_without_conftest_records_sanitized_and_replays_offline(
     replay = run_pytest(project, "--block-network")
     replay.assert_outcomes(passed=1)
     replay.stdout.fnmatch_lines(["1 passed*"])
+
+
+DELEGATION_SAS_TEST = """
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+import pytest
+from azure.storage.blob import BlobClient, BlobServiceClient, generate_blob_sas
+
+@pytest.mark.vcr
+def test_child_sas(azure_credential, azure_coordinates):
+    blob = urlsplit(azure_coordinates.blob_url)
+    account = blob.hostname.split(".")[0]
+    container, name = blob.path.lstrip("/").split("/", 1)
+    now = datetime.now(timezone.utc)
+    service = BlobServiceClient(f"https://{blob.hostname}", credential=azure_credential)
+    key = service.get_user_delegation_key(now, now + timedelta(hours=1))
+    sas = generate_blob_sas(
+        account, container, name, user_delegation_key=key, permission="r",
+        expiry=now + timedelta(minutes=30),
+    )
+    assert BlobClient.from_blob_url(f"{azure_coordinates.blob_url}?{sas}").download_blob().readall()
+"""
+
+
+def test_a_user_delegation_sas_records_with_the_fake_key_and_replays_offline(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_sas=DELEGATION_SAS_TEST)
+    run_pytest(pytester, "--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
+    text = (pytester.path / "cassettes/test_sas.test_child_sas.yaml").read_text()
+    assert f"<Value>{USER_DELEGATION_KEY}</Value>" in text
+    assert scan_text(text) == []
+
+    run_pytest(pytester, "--block-network").assert_outcomes(passed=1)
 
 
 def test_the_plugin_wins_over_pytest_recording_even_when_registered_first(
