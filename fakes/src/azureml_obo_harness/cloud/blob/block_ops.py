@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from azureml_obo_harness.cloud.blob import blocks
 from azureml_obo_harness.cloud.blob.account_ops import XML
-from azureml_obo_harness.cloud.blob.call import Call, StorageError, http_date
+from azureml_obo_harness.cloud.blob.call import Call, StorageError, http_date, invalid_xml_document
 
 PAGE_RANGE = re.compile(r"^bytes=(\d+)-(\d+)$")
 BLOCK_KINDS = ("Latest", "Committed", "Uncommitted")
@@ -34,11 +34,9 @@ def put_block_list(call: Call) -> Response:
     try:
         root = ElementTree.fromstring(call.request.get_data())
     except ElementTree.ParseError as error:
-        raise StorageError(
-            400, "InvalidXmlDocument", f"XML specified is not syntactically valid. ({error})"
-        ) from None
+        raise invalid_xml_document(str(error)) from None
     if root.tag != "BlockList" or any(element.tag not in BLOCK_KINDS for element in root):
-        raise StorageError(400, "InvalidXmlDocument", "XML specified is not syntactically valid.")
+        raise invalid_xml_document()
     blob = blocks.commit_block_list(
         call.backend,
         call.account,

@@ -50,6 +50,12 @@ class StorageError(ServiceError):
         self.details = dict(details or {})
 
 
+def invalid_xml_document(detail: str = "") -> StorageError:
+    """The service's 400 for a body that is not the XML document the operation takes."""
+    message = "XML specified is not syntactically valid."
+    return StorageError(400, "InvalidXmlDocument", f"{message} ({detail})" if detail else message)
+
+
 def error_xml(error: ServiceError, request_id: str) -> str:
     """The service's ``<Error>`` body: code, message with request id and time, then details."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f0Z")

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from azureml_obo_harness.cloud.blob import listing
 from azureml_obo_harness.cloud.blob.account_ops import XML, endpoint
-from azureml_obo_harness.cloud.blob.call import Call, StorageError, http_date
+from azureml_obo_harness.cloud.blob.call import Call, StorageError, http_date, invalid_xml_document
 from azureml_obo_harness.cloud.blob.leases import lease_headers
 from azureml_obo_harness.cloud.blob.models import Blob, Container
 
@@ -104,13 +104,9 @@ def set_container_access_policy(call: Call) -> Response:
         try:
             root = ElementTree.fromstring(body)
         except ElementTree.ParseError:
-            raise StorageError(
-                400, "InvalidXmlDocument", "XML specified is not syntactically valid."
-            ) from None
+            raise invalid_xml_document() from None
         if root.tag != "SignedIdentifiers" or len(root) > MAX_IDENTIFIERS:
-            raise StorageError(
-                400, "InvalidXmlDocument", "XML specified is not syntactically valid."
-            )
+            raise invalid_xml_document()
     container = call.backend.set_access_policy(
         call.account, call.container, body if body.strip() else b"", _public_access(call)
     )

@@ -26,10 +26,15 @@ from werkzeug.wrappers import Response
 
 from azureml_obo_harness import values
 from azureml_obo_harness.cloud.api_versions import blob as versions
-from azureml_obo_harness.cloud.blob.call import AUTHENTICATION_FAILED, Call, StorageError
+from azureml_obo_harness.cloud.blob.account_ops import XML
+from azureml_obo_harness.cloud.blob.call import (
+    AUTHENTICATION_FAILED,
+    Call,
+    StorageError,
+    invalid_xml_document,
+)
 from azureml_obo_harness.cloud.http import bearer_token, token_claims
 
-XML = "application/xml"
 MAX_LIFETIME = timedelta(days=7)
 """How far past the request a key may expire."""
 INVALID_NODE = "The value for one of the XML nodes is not in the correct format."
@@ -67,7 +72,7 @@ def _key_info(body: bytes) -> tuple[str, str]:
         root = None
     expiry = root.findtext("Expiry") if root is not None and root.tag == "KeyInfo" else None
     if root is None or not expiry:
-        raise StorageError(400, "InvalidXmlDocument", "XML specified is not syntactically valid.")
+        raise invalid_xml_document()
     return (root.findtext("Start") or "").strip(), expiry.strip()
 
 
