@@ -42,6 +42,7 @@ def test_the_key_names_the_user_and_its_sas_reads_the_users_blob(fake_azure_env:
     assert key.signed_service == "b"
     assert key.signed_version == service.api_version
     assert key.value == values.USER_DELEGATION_KEY
+    assert key.signed_delegated_user_tid is None  # none asked for
     sas = generate_blob_sas(
         values.STORAGE_ACCOUNT,
         values.BLOB_CONTAINER,
@@ -52,6 +53,30 @@ def test_the_key_names_the_user_and_its_sas_reads_the_users_blob(fake_azure_env:
     )
     blob = BlobClient.from_blob_url(f"{values.BLOB_URL}?{sas}")
     assert blob.download_blob().readall() == values.BLOB_CONTENT
+
+
+def test_a_delegated_users_tenant_comes_back_and_is_signed_into_the_sas(
+    fake_azure_env: FakeAzure,
+) -> None:
+    """A user-bound SAS for a user of another tenant: the key names that tenant, and the SDK
+    signs it into the SAS as ``skdutid``."""
+    tenant = "00000000-0000-0000-0000-0000000000d7"
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    service = BlobServiceClient(ACCOUNT_URL, credential=FakeCredential())
+
+    key = service.get_user_delegation_key(now, now + timedelta(hours=1), delegated_user_tid=tenant)
+
+    assert key.signed_delegated_user_tid == tenant
+    assert key.signed_tid == values.TENANT_ID  # the key is still the asking user's
+    sas = generate_blob_sas(
+        values.STORAGE_ACCOUNT,
+        values.BLOB_CONTAINER,
+        values.BLOB_NAME,
+        user_delegation_key=key,
+        permission="r",
+        expiry=now + timedelta(minutes=30),
+    )
+    assert f"skdutid={tenant}" in sas
 
 
 def test_a_key_past_seven_days_is_invalid_xml_node_value_naming_the_expiry(

@@ -9,7 +9,14 @@
   ``InvalidXmlNodeValue`` whose ``XmlNodeName`` and ``XmlNodeValue`` both hold the expiry, as
   Azure/azure-sdk-for-net#45789 and #17690 show it (so does a date that does not parse);
 - the answer names the user (``SignedOid``, ``SignedTid``), the interval, ``SignedService`` ``b``,
-  the request's version as ``SignedVersion``, and the key as ``Value`` (base64).
+  the request's version as ``SignedVersion``, and the key as ``Value`` (base64);
+- a ``<DelegatedUserTid>`` in the request (service version 2025-07-05 on: the tenant of the user a
+  user-bound SAS is for, in another tenant) comes back as ``<SignedDelegatedUserTid>`` between
+  ``SignedVersion`` and ``Value``, as the storage SDKs' models order it ("returned if
+  DelegatedUserTid is specified"); the SDK then signs it into the SAS as ``skdutid``.
+
+Its element set is checked against the real service's answer in
+``tests/fidelity/recordings/blob-user-delegation-key.json``.
 
 The key is always :data:`~azureml_obo_harness.values.USER_DELEGATION_KEY`, the value the sanitizer
 puts in place of a real one: a cassette recorded against the fake holds what one recorded live
@@ -45,7 +52,7 @@ def get_user_delegation_key(call: Call) -> Response:
     if call.object_id is None:
         raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
     now = datetime.now(timezone.utc)
-    start_text, expiry_text = _key_info(call.request.get_data())
+    start_text, expiry_text, delegated_tenant = _key_info(call.request.get_data())
     start = _instant(start_text) if start_text else now
     expiry = _instant(expiry_text)
     if expiry > now + MAX_LIFETIME:
@@ -58,14 +65,21 @@ def get_user_delegation_key(call: Call) -> Response:
         f"<SignedStart>{_iso(start)}</SignedStart><SignedExpiry>{_iso(expiry)}</SignedExpiry>"
         "<SignedService>b</SignedService>"
         f"<SignedVersion>{escape(call.request.headers.get('x-ms-version') or versions.LATEST)}"
-        f"</SignedVersion><Value>{values.USER_DELEGATION_KEY}</Value></UserDelegationKey>"
+        "</SignedVersion>"
+        + (
+            f"<SignedDelegatedUserTid>{escape(delegated_tenant)}</SignedDelegatedUserTid>"
+            if delegated_tenant
+            else ""
+        )
+        + f"<Value>{values.USER_DELEGATION_KEY}</Value></UserDelegationKey>"
     )
     return call.respond(200, body, content_type=XML)
 
 
-def _key_info(body: bytes) -> tuple[str, str]:
-    """``(Start, Expiry)`` of a ``<KeyInfo>`` body (Start may be empty); a body that is no
-    ``<KeyInfo>`` with an ``<Expiry>`` is the service's 400 ``InvalidXmlDocument``."""
+def _key_info(body: bytes) -> tuple[str, str, str]:
+    """``(Start, Expiry, DelegatedUserTid)`` of a ``<KeyInfo>`` body (Start and DelegatedUserTid
+    may be empty); a body that is no ``<KeyInfo>`` with an ``<Expiry>`` is the service's 400
+    ``InvalidXmlDocument``."""
     try:
         root = ElementTree.fromstring(body)
     except ElementTree.ParseError:
@@ -73,7 +87,8 @@ def _key_info(body: bytes) -> tuple[str, str]:
     expiry = root.findtext("Expiry") if root is not None and root.tag == "KeyInfo" else None
     if root is None or not expiry:
         raise invalid_xml_document()
-    return (root.findtext("Start") or "").strip(), expiry.strip()
+    start, tenant = (root.findtext(name) or "" for name in ("Start", "DelegatedUserTid"))
+    return start.strip(), expiry.strip(), tenant.strip()
 
 
 def _instant(text: str) -> datetime:
