@@ -12,7 +12,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
 from azure.core.exceptions import HttpResponseError
-from azure.storage.blob import BlobClient, BlobServiceClient, generate_blob_sas
+from azure.storage.blob import (
+    BlobClient,
+    BlobServiceClient,
+    UserDelegationKey,
+    generate_blob_sas,
+)
 from azureml_obo_harness import values
 from azureml_obo_harness.cloud import FakeAzure
 from azureml_obo_harness.credential import FakeCredential
@@ -30,6 +35,18 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def read_sas(key: UserDelegationKey, now: datetime) -> str:
+    """A read SAS for the seeded blob, signed with ``key``, for the next 30 minutes."""
+    return generate_blob_sas(
+        values.STORAGE_ACCOUNT,
+        values.BLOB_CONTAINER,
+        values.BLOB_NAME,
+        user_delegation_key=key,
+        permission="r",
+        expiry=now + timedelta(minutes=30),
+    )
+
+
 def test_the_key_names_the_user_and_its_sas_reads_the_users_blob(fake_azure_env: FakeAzure) -> None:
     now = datetime.now(timezone.utc).replace(microsecond=0)
     service = BlobServiceClient(ACCOUNT_URL, credential=AzureMLOnBehalfOfCredential())
@@ -43,14 +60,7 @@ def test_the_key_names_the_user_and_its_sas_reads_the_users_blob(fake_azure_env:
     assert key.signed_version == service.api_version
     assert key.value == values.USER_DELEGATION_KEY
     assert key.signed_delegated_user_tid is None  # none asked for
-    sas = generate_blob_sas(
-        values.STORAGE_ACCOUNT,
-        values.BLOB_CONTAINER,
-        values.BLOB_NAME,
-        user_delegation_key=key,
-        permission="r",
-        expiry=now + timedelta(minutes=30),
-    )
+    sas = read_sas(key, now)
     blob = BlobClient.from_blob_url(f"{values.BLOB_URL}?{sas}")
     assert blob.download_blob().readall() == values.BLOB_CONTENT
 
@@ -68,14 +78,7 @@ def test_a_delegated_users_tenant_comes_back_and_is_signed_into_the_sas(
 
     assert key.signed_delegated_user_tid == tenant
     assert key.signed_tid == values.TENANT_ID  # the key is still the asking user's
-    sas = generate_blob_sas(
-        values.STORAGE_ACCOUNT,
-        values.BLOB_CONTAINER,
-        values.BLOB_NAME,
-        user_delegation_key=key,
-        permission="r",
-        expiry=now + timedelta(minutes=30),
-    )
+    sas = read_sas(key, now)
     assert f"skdutid={tenant}" in sas
 
 
