@@ -58,6 +58,11 @@ def get_user_delegation_key(call: Call) -> Response:
     if expiry > now + MAX_LIFETIME:
         raise _invalid_node(expiry_text)
     claims = token_claims(bearer_token(call.request) or "") or {}
+    delegated = (
+        f"<SignedDelegatedUserTid>{escape(delegated_tenant)}</SignedDelegatedUserTid>"
+        if delegated_tenant
+        else ""
+    )
     body = (
         '<?xml version="1.0" encoding="utf-8"?><UserDelegationKey>'
         f"<SignedOid>{escape(call.object_id)}</SignedOid>"
@@ -65,13 +70,8 @@ def get_user_delegation_key(call: Call) -> Response:
         f"<SignedStart>{_iso(start)}</SignedStart><SignedExpiry>{_iso(expiry)}</SignedExpiry>"
         "<SignedService>b</SignedService>"
         f"<SignedVersion>{escape(call.request.headers.get('x-ms-version') or versions.LATEST)}"
-        "</SignedVersion>"
-        + (
-            f"<SignedDelegatedUserTid>{escape(delegated_tenant)}</SignedDelegatedUserTid>"
-            if delegated_tenant
-            else ""
-        )
-        + f"<Value>{values.USER_DELEGATION_KEY}</Value></UserDelegationKey>"
+        f"</SignedVersion>{delegated}<Value>{values.USER_DELEGATION_KEY}</Value>"
+        "</UserDelegationKey>"
     )
     return call.respond(200, body, content_type=XML)
 
