@@ -14,8 +14,9 @@ exits 0; otherwise the first line of its error is printed.
 ``--download DIR`` fetches the source distributions of the installed azure-keyvault-secrets,
 azure-storage-blob and azure-ai-ml from the package index (``pip download --no-binary :all:``)
 into DIR and unpacks them; their ``samples/`` folders are then run unless paths are given. The
-samples are public code and are never committed. The default selection (``--only``) is the set
-the issue names: Key Vault secrets (all), Blob hello world and authentication, azure-ai-ml jobs.
+samples are public code and are never committed. The default selection is the set the fake is
+meant to pass: Key Vault secrets (all), Blob hello world and authentication, azure-ai-ml's job
+samples and its component sample.
 """
 
 from __future__ import annotations
@@ -42,11 +43,36 @@ DEFAULT_SAMPLES = (
     "azure_storage_blob-*/samples/blob_samples_hello_world*.py",
     "azure_storage_blob-*/samples/blob_samples_authentication*.py",
     "azure_ai_ml-*/samples/ml_samples_command_configurations.py",
+    "azure_ai_ml-*/samples/ml_samples_component_configurations.py",
     "azure_ai_ml-*/samples/ml_samples_sweep_configurations.py",
     "azure_ai_ml-*/samples/ml_samples_misc.py",
 )
-SAMPLE_INPUTS = {"SampleSource.txt": b"Hello from the fake Azure's sample runner.\n"}
-"""Files samples read next to themselves that the sdists do not ship (the repository has them)."""
+HELLO_COMPONENT = b"""\
+$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json
+type: command
+name: fake_azure_hello_component
+display_name: Hello component
+version: 0.0.1
+inputs:
+  component_in_number:
+    type: number
+    default: 1.5
+    optional: true
+  component_in_path:
+    type: uri_folder
+outputs:
+  component_out_path:
+    type: uri_folder
+command: echo ${{inputs.component_in_path}} > ${{outputs.component_out_path}}/hello.txt
+environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu:33
+"""
+"""A command component with the input and output names azure-ai-ml's component and pipeline
+samples bind (the SDK repository's test config they load is not in the sdist; this one is ours)."""
+SAMPLE_INPUTS = {
+    "SampleSource.txt": b"Hello from the fake Azure's sample runner.\n",
+    "sdk/ml/azure-ai-ml/tests/test_configs/components/helloworld_component.yml": HELLO_COMPONENT,
+}
+"""Files samples read (paths from the sample's folder) that the sdists do not ship."""
 SAMPLE_WORKSPACES = ("test-ws1",)
 """Workspaces azure-ai-ml's samples name in their code (besides the fake's default one)."""
 FAKE_ACCOUNT_KEY = "ZmFrZS1rZXk="  # "fake-key": dropped by the credential swap, never sent
@@ -131,6 +157,7 @@ def run_sample(sample: Path, *, timeout: float) -> tuple[bool, str]:
         # their siblings.
         shutil.copytree(sample.parent, workdir, dirs_exist_ok=True)
         for name, content in SAMPLE_INPUTS.items():
+            (Path(workdir) / name).parent.mkdir(parents=True, exist_ok=True)
             (Path(workdir) / name).write_bytes(content)
         try:
             done = subprocess.run(

@@ -1,5 +1,6 @@
-"""HTTP for model, data and environment versions: one set of routes over the three collections
-(``/models``, ``/data``, ``/environments``), which the service answers alike."""
+"""HTTP for model, data, environment and component versions: one set of routes over the four
+collections (``/models``, ``/data``, ``/environments``, ``/components``), which the service
+answers alike (a component's spec is rewritten as :mod:`.components` says)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from azureml_obo_harness.cloud.http import ServiceError
-from azureml_obo_harness.cloud.ml import arm
+from azureml_obo_harness.cloud.ml import arm, components
 from azureml_obo_harness.cloud.ml.arm import ARM_HOST, WORKSPACE_PATH, authenticate, ok
 from azureml_obo_harness.cloud.ml.assets import (
     KINDS,
@@ -21,11 +22,21 @@ from azureml_obo_harness.cloud.ml.assets import (
     required_field,
     sort_versions,
 )
-from azureml_obo_harness.cloud.ml.models import MlBackend, iso_now, user_error
+from azureml_obo_harness.cloud.ml.models import MlBackend, Workspace, iso_now, user_error
 from azureml_obo_harness.cloud.service import Handler
 
-SINGULAR = {"models": "model", "data": "data", "environments": "environment"}
-REST_NAMES = {"models": "Model", "data": "Data", "environments": "Environment"}
+SINGULAR = {
+    "models": "model",
+    "data": "data",
+    "environments": "environment",
+    "components": "component",
+}
+REST_NAMES = {
+    "models": "Model",
+    "data": "Data",
+    "environments": "Environment",
+    "components": "Component",
+}
 
 
 class AssetRoutes:
@@ -116,6 +127,10 @@ class AssetRoutes:
         found = [
             asset for asset in self._versions(workspace.assets.values(), kind) if asset.name == name
         ]
+        if not found and kind == "components":
+            raise user_error(
+                404, f"Not found component {name}.", inner=("NotFound", "ComponentNotFound")
+            )
         if not found:
             raise user_error(
                 404,
@@ -146,12 +161,15 @@ class AssetRoutes:
                     400, "UserError", "$top must be a number.", inner_codes=("BadArgument",)
                 )
             versions = versions[: int(top)]
-        resources = [asset.as_resource(workspace.arm_id) for asset in versions]
+        resources = [self._shown(request, asset, workspace.arm_id) for asset in versions]
         return ok(arm.page(request, resources, page_size=self.backend.page_size))
 
     def get_version(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
+        """A version; for a component, version ``azureml_default`` is its default version."""
         workspace, _ = authenticate(self.backend, request, args)
         key = (kind, str(args["name"]), str(args["version"]))
+        if kind == "components" and key[2] == components.DEFAULT_VERSION:
+            return self._default_component(request, workspace, key[1])
         found = workspace.assets.get(key)
         if found is None:
             raise user_error(
@@ -159,7 +177,7 @@ class AssetRoutes:
                 f"Could not find asset with name {key[1]} and version {key[2]}.",
                 inner=("NotFound", "AssetNotFound"),
             )
-        return ok(found.as_resource(workspace.arm_id))
+        return ok(self._shown(request, found, workspace.arm_id))
 
     def create_or_update_version(
         self, request: Request, args: Mapping[str, Any], *, kind: str
@@ -172,7 +190,9 @@ class AssetRoutes:
         <name> with version <version> is already registered and cannot be changed." (the message
         as Azure/azure-cli-extensions#5440 quotes it; the status is the one azure-ai-ml's
         unversioned ``environments.create_or_update`` catches, as ``ResourceExistsError``, to
-        register the next version instead: Azure/azure-sdk-for-python#38590)."""
+        register the next version instead: Azure/azure-sdk-for-python#38590).
+
+        A component needs ``componentSpec``; a registered component version is replaced (200)."""
         workspace, user = authenticate(self.backend, request, args)
         kind, name, version = kind, str(args["name"]), str(args["version"])
         properties = arm.properties_of(request)
@@ -181,6 +201,9 @@ class AssetRoutes:
             raise ServiceError(
                 400, "UserError", f"The field {needed} is required.", inner_codes=("BadArgument",)
             )
+        if kind == "components":
+            self._check_environment(workspace, properties["componentSpec"])
+            properties = components.stored_properties(properties, version)
         key = (kind, name, version)
         existing = workspace.assets.get(key)
         if existing is not None:
@@ -192,12 +215,50 @@ class AssetRoutes:
                     "cannot be changed.",
                 )
             existing.properties = properties
-            return ok(existing.as_resource(workspace.arm_id))
+            return ok(self._shown(request, existing, workspace.arm_id))
         asset = AssetVersion(kind, name, version, properties, iso_now(), user)
         workspace.assets[key] = asset
         return ok(
-            asset.as_resource(workspace.arm_id), created=True, location=arm.location_of(request)
+            self._shown(request, asset, workspace.arm_id),
+            created=True,
+            location=arm.location_of(request),
         )
+
+    def _default_component(self, request: Request, workspace: Workspace, name: str) -> Response:
+        registered = [
+            asset
+            for asset in self._versions(workspace.assets.values(), "components")
+            if asset.name == name
+        ]
+        if not registered:
+            raise user_error(
+                404,
+                f"Could not find asset with name {name} and version {components.DEFAULT_VERSION}.",
+                inner=("NotFound", "AssetNotFound"),
+            )
+        resource = self._shown(request, registered[-1], workspace.arm_id)
+        resource["id"] = f"{workspace.arm_id}/components/{name}/labels/default"
+        return ok(resource)
+
+    @staticmethod
+    def _check_environment(workspace: Workspace, spec: Any) -> None:
+        """The service's 400 for a component whose ``azureml:<name>:<version>`` environment has
+        no definition in the workspace (its registered and curated environments)."""
+        reference = components.environment_reference(spec) if isinstance(spec, dict) else None
+        if reference is not None and ("environments", *reference) not in workspace.assets:
+            raise user_error(
+                400,
+                components.undefined_environment_message(*reference),
+                inner=("BadArgument", "ArgumentInvalid", "YamlFileInvalid"),
+            )
+
+    @staticmethod
+    def _shown(request: Request, asset: AssetVersion, workspace_arm_id: str) -> dict[str, Any]:
+        """A version's JSON as the request's api-version shows it."""
+        resource = asset.as_resource(workspace_arm_id)
+        if asset.kind == "components":
+            resource = components.shaped(resource, request.args.get("api-version"))
+        return resource
 
     @staticmethod
     def _versions(assets: Any, kind: str) -> list[AssetVersion]:

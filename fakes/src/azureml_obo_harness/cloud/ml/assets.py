@@ -1,11 +1,12 @@
-"""Versioned workspace assets with no HTTP: model, data and environment versions.
+"""Versioned workspace assets with no HTTP: model, data, environment and component versions.
 
-Each kind is a URL collection (``models``, ``data``, ``environments``) holding
+Each kind is a URL collection (``models``, ``data``, ``environments``, ``components``) holding
 ``{name}/versions/{version}``; the service answers a version with the properties it was
 registered with plus what it adds (``provisioningState``, ``isArchived``...), and a container
 (``{kind}/{name}``) with its latest and next version (what ``create_or_update`` of an unversioned
 asset reads). The curated environment the example job's child
-uses is seeded in every fake workspace (:data:`CURATED_ENVIRONMENTS`).
+uses is seeded in every fake workspace (:data:`CURATED_ENVIRONMENTS`). How the service rewrites a
+component's spec is :mod:`.components`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 PROVIDER = "Microsoft.MachineLearningServices"
-KINDS = ("models", "data", "environments")
+KINDS = ("models", "data", "environments", "components")
 
 CURATED_ENVIRONMENTS = {
     ("AzureML-sklearn-1.0-ubuntu20.04-py38-cpu", "33"): {
@@ -42,12 +43,14 @@ _ADDED_BY_KIND: dict[str, dict[str, Any]] = {
         "stage": "Development",
         "intellectualProperty": None,
     },
+    # As the 2024-01-01-preview answers show them (older api-versions: components.shaped).
+    "components": {"autoDeleteSetting": None, "stage": "Development"},
 }
 
 
 @dataclass
 class AssetVersion:
-    """One registered version of a model, data asset or environment."""
+    """One registered version of a model, data asset, environment or component."""
 
     kind: str
     name: str
@@ -103,7 +106,7 @@ def redefines(existing: AssetVersion, properties: dict[str, Any]) -> bool:
 
 def required_field(kind: str) -> str | None:
     """The property a version of ``kind`` cannot be registered without (the service's 400)."""
-    return {"models": "modelUri", "data": "dataUri"}.get(kind)
+    return {"models": "modelUri", "data": "dataUri", "components": "componentSpec"}.get(kind)
 
 
 def sort_versions(versions: list[AssetVersion]) -> list[AssetVersion]:
