@@ -16,7 +16,7 @@ azure-storage-blob and azure-ai-ml from the package index (``pip download --no-b
 into DIR and unpacks them; their ``samples/`` folders are then run unless paths are given. The
 samples are public code and are never committed. The default selection is the set the fake is
 meant to pass: Key Vault secrets (all), Blob hello world and authentication, azure-ai-ml's job
-samples and its component sample.
+samples and its component and pipeline samples.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ DEFAULT_SAMPLES = (
     "azure_storage_blob-*/samples/blob_samples_authentication*.py",
     "azure_ai_ml-*/samples/ml_samples_command_configurations.py",
     "azure_ai_ml-*/samples/ml_samples_component_configurations.py",
+    "azure_ai_ml-*/samples/ml_samples_pipeline_job_configurations.py",
     "azure_ai_ml-*/samples/ml_samples_sweep_configurations.py",
     "azure_ai_ml-*/samples/ml_samples_misc.py",
 )

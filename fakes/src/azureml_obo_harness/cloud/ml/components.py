@@ -1,9 +1,10 @@
 """Component versions as the service keeps and shows them: the ``componentSpec`` a PUT sends,
 rewritten the way real answers show it, and the fields each api-version adds.
 
-Real answers (``tests/fidelity/recordings/ml-component-*.json``: azure-ai-ml's own recordings of
-``components.create_or_update`` and ``get``, at ``2022-10-01`` in 2023 and at
-``2024-01-01-preview`` in 2026) store a component's spec with these changes:
+Real answers (``tests/fidelity/recordings/ml-component-*.json`` and the anonymous component of
+``ml-pipeline-job-with-anonymous-component.json``: azure-ai-ml's own recordings of
+``components.create_or_update``, ``get`` and a pipeline job's submission, at ``2022-10-01`` in
+2023 and at ``2024-01-01-preview`` in 2026) store a component's spec with these changes:
 
 - the client's own keys ``_source`` (``YAML.COMPONENT``, ``REMOTE.WORKSPACE.COMPONENT``) and
   ``id`` are dropped;
@@ -11,7 +12,9 @@ Real answers (``tests/fidelity/recordings/ml-component-*.json``: azure-ai-ml's o
   (``is_deterministic: true`` -> ``"True"``, an input's ``optional``, ``resources.instance_count:
   1`` -> ``"1"``);
 - every input gets ``optional`` (``"False"`` when it was not sent);
-- a command component that sent no ``resources`` gets ``{"instance_count": "1"}``;
+- a command component's ``resources`` keep ``instance_count`` alone (``"1"`` when it was not
+  sent): an anonymous component a pipeline node sent with ``{"instance_type": ...}`` is answered
+  with ``{"instance_count": "1"}``;
 - a curated environment, ``azureml:AzureML-<name>:<version>``, becomes the ``azureml`` registry's
   ``azureml://registries/azureml/environments/AzureML-<name>/versions/<version>``; any other
   environment reference is kept as sent;
@@ -75,8 +78,10 @@ def stored_spec(spec: dict[str, Any], version: str) -> dict[str, Any]:
         for binding in inputs.values():
             if isinstance(binding, dict):
                 binding.setdefault("optional", "False")
-    if stored.get("type") == "command" and "resources" not in stored:
-        stored["resources"] = {"instance_count": "1"}
+    if stored.get("type") == "command":
+        sent = stored.get("resources")
+        count = sent.get("instance_count", "1") if isinstance(sent, dict) else "1"
+        stored["resources"] = {"instance_count": count}
     reference = environment_reference(stored)
     if reference is not None and reference[0].startswith(CURATED_PREFIX):
         name, number = reference

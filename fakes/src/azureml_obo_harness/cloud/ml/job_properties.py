@@ -5,7 +5,7 @@ Kept apart from :mod:`azureml_obo_harness.cloud.ml.models` (the state) because i
 likely to need updating when the service's response shape changes; the fidelity tests pin it. The
 document built here holds the fields of every api-version; :mod:`.job_shapes` renders it per request.
 Shapes and values are read off real answers (``tests/fidelity/recordings``: a command job and a
-sweep job, each PUT and GET).
+sweep job, each PUT and GET, and a pipeline job's PUT).
 """
 
 from __future__ import annotations
@@ -64,6 +64,12 @@ def job_properties(workspace: Workspace, name: str, given: dict[str, Any]) -> di
         )
     elif job_type == "Sweep":
         properties.update(_sweep_fields(workspace, name, given))
+    elif job_type == "Pipeline":
+        # As a pipeline job's PUT answer shows (tests/fidelity): its nodes, settings, inputs and
+        # outputs as sent, no compute of its own unless one was sent, and no source job.
+        properties.update(
+            {"computeId": given.get("computeId"), "sourceJobId": given.get("sourceJobId")}
+        )
     return properties
 
 

@@ -1,0 +1,48 @@
+"""A pipeline job submitted through azure-ai-ml: its components registered anonymously first, then
+the job, which the fake answers as a real pipeline job PUT is answered (tests/fidelity)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from azure.ai.ml import Input, MLClient, load_component
+from azure.ai.ml.dsl import pipeline
+from azure.ai.ml.entities import PipelineJob
+from azureml_obo_harness.cloud import FakeAzure
+
+from tests.cloud.test_ml_component_versions import component_file
+
+
+def test_a_pipeline_registers_its_component_anonymously_and_is_accepted(
+    fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
+) -> None:
+    greet = load_component(component_file(tmp_path))
+
+    @pipeline(name="greetings", compute="cpu-cluster")
+    def greetings(folder):  # unannotated: the dsl takes an Input annotation for a type
+        first = greet(folder=folder)
+        second = greet(folder=folder, times=3)
+        return {"first": first.outputs.greeting, "second": second.outputs.greeting}
+
+    folder = Input(type="uri_folder", path="azureml://datastores/workspaceblobstore/paths/in/")
+    job = greetings(folder=folder)
+    submitted = ml_client.jobs.create_or_update(job, experiment_name="pipelines")
+
+    assert isinstance(submitted, PipelineJob)
+    assert set(submitted.jobs) == {"first", "second"}
+    registered = [
+        request
+        for request in fake_azure_env.requests
+        if request.operation == "ml/create_or_update_component_version"
+    ]
+    assert registered and all(request.status in (200, 201) for request in registered)
+    [stored_job] = [each for each in fake_azure_env.jobs if each.name == submitted.name]
+    stored = stored_job.properties
+    assert stored["jobType"] == "Pipeline"
+    assert str(stored["computeId"]).endswith("/computes/cpu-cluster")  # the decorator's compute
+    assert stored["sourceJobId"] is None
+    # each node names the component version registered for it
+    registered_ids = {request.path.split("?")[0] for request in registered}
+    for node in stored["jobs"].values():
+        assert any(node["componentId"].endswith(path) for path in registered_ids), node
+    assert ml_client.jobs.get(submitted.name).display_name == "greetings"
