@@ -217,3 +217,16 @@ def test_a_registered_environment_of_the_workspace_is_a_components_environment(
     component = ml_client.components.create_or_update(load_component(path))
 
     assert component.environment.endswith("my-env/versions/3")
+
+
+def test_a_curated_environment_at_latest_is_pinned_to_its_newest_version(
+    ml_client: MLClient, tmp_path: Path
+) -> None:
+    path = component_file(tmp_path)
+    path.write_text(path.read_text().replace(f"{CURATED}:33", f"{CURATED}@latest"))
+
+    component = ml_client.components.create_or_update(load_component(path))
+
+    assert component.environment == (
+        f"azureml://registries/azureml/environments/{CURATED}/versions/33"
+    )

@@ -202,8 +202,11 @@ class AssetRoutes:
                 400, "UserError", f"The field {needed} is required.", inner_codes=("BadArgument",)
             )
         if kind == "components":
-            self._check_environment(workspace, properties["componentSpec"])
-            properties = components.stored_properties(properties, version)
+            spec = self._with_latest_environment(workspace, properties["componentSpec"])
+            self._check_environment(workspace, spec)
+            properties = components.stored_properties(
+                {**properties, "componentSpec": spec}, version
+            )
         key = (kind, name, version)
         existing = workspace.assets.get(key)
         if existing is not None:
@@ -239,6 +242,22 @@ class AssetRoutes:
         resource = self._shown(request, registered[-1], workspace.arm_id)
         resource["id"] = f"{workspace.arm_id}/components/{name}/labels/default"
         return ok(resource)
+
+    def _with_latest_environment(self, workspace: Workspace, spec: Any) -> Any:
+        """``spec`` with an ``azureml:<name>@latest`` environment pinned to the workspace's newest
+        version of it (a curated one then becomes the registry's URI, as the service answers a
+        pipeline's anonymous component); kept as sent when the workspace has none."""
+        name = components.latest_environment_name(spec) if isinstance(spec, dict) else None
+        if name is None:
+            return spec
+        versions = [
+            asset
+            for asset in self._versions(workspace.assets.values(), "environments")
+            if asset.name == name
+        ]
+        if not versions:
+            return spec
+        return {**spec, "environment": f"azureml:{name}:{sort_versions(versions)[0].version}"}
 
     @staticmethod
     def _check_environment(workspace: Workspace, spec: Any) -> None:

@@ -16,8 +16,10 @@ Real answers (``tests/fidelity/recordings/ml-component-*.json`` and the anonymou
   sent): an anonymous component a pipeline node sent with ``{"instance_type": ...}`` is answered
   with ``{"instance_count": "1"}``;
 - a curated environment, ``azureml:AzureML-<name>:<version>``, becomes the ``azureml`` registry's
-  ``azureml://registries/azureml/environments/AzureML-<name>/versions/<version>``; any other
-  environment reference is kept as sent;
+  ``azureml://registries/azureml/environments/AzureML-<name>/versions/<version>``, and
+  ``azureml:<name>@latest`` its newest version first (the pipeline recording's anonymous
+  component: ``@latest`` answered as ``versions/36``); the fake keeps ``@latest`` as sent when the
+  workspace has no version of that name, and any other environment reference as sent;
 - the version's own ``description`` is null (the spec keeps the component's description);
 - a spec without a ``version`` gets the one the URL names (what ``create_or_update`` of a component
   without a version relies on: it PUTs the container's next version and reads the version back
@@ -56,6 +58,8 @@ CLIENT_KEYS = frozenset({"_source", "id"})
 
 ENVIRONMENT_REFERENCE = re.compile(r"azureml:([^:/@]+):([^:/@]+)")
 """An environment by name and version, as azure-ai-ml sends it in a spec."""
+LATEST_ENVIRONMENT = re.compile(r"azureml:([^:/@]+)@latest")
+"""An environment by name and the ``latest`` label."""
 CURATED_PREFIX = "AzureML-"
 """How a curated environment's name starts."""
 ENVIRONMENT_HELP = "https://aka.ms/azureml/environment/no-definition-exists"
@@ -105,6 +109,14 @@ def environment_reference(spec: dict[str, Any]) -> tuple[str, str] | None:
     environment = spec.get("environment")
     if isinstance(environment, str) and (found := ENVIRONMENT_REFERENCE.fullmatch(environment)):
         return found.group(1), found.group(2)
+    return None
+
+
+def latest_environment_name(spec: dict[str, Any]) -> str | None:
+    """The name of a spec's ``azureml:<name>@latest`` environment, else None."""
+    environment = spec.get("environment")
+    if isinstance(environment, str) and (found := LATEST_ENVIRONMENT.fullmatch(environment)):
+        return found.group(1)
     return None
 
 
