@@ -281,10 +281,15 @@ class Sanitizer:
         return _DELEGATION_KEY_VALUE.sub(fake, text)
 
     def uri(self, uri: str) -> str:
-        """Sanitize a URL: SAS parameters become ``sanitized``, then the text rules apply."""
+        """Sanitize a URL: the text rules apply, then SAS parameters become ``sanitized``.
+
+        The text rules come first because a SAS parameter's value ends at whitespace here (this
+        also runs over XML bodies, where a URL ends there): ``se=Bearer <token>`` would otherwise
+        lose only its first word and keep the token."""
+        uri = self.text(uri)
         for parameter in SAS_PARAMETERS:
             uri = re.sub(rf"([?&]{parameter}=)[^&#\"'\s]*", rf"\g<1>{SANITIZED}", uri)
-        return self.text(uri)
+        return uri
 
     # -- interactions -------------------------------------------------------------------------
     def _headers(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
