@@ -3,13 +3,14 @@ AzureML, with the spec rewritten the way the service stores it (``cloud/ml/compo
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from azure.ai.ml import MLClient, load_component
 from azure.ai.ml.entities import Environment
-from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azure.core.exceptions import ResourceNotFoundError
 from azureml_obo_harness.cloud import FakeAzure
 
 from tests.cloud.helpers import ARM, WORKSPACE_URL, bearer, session_for
@@ -113,6 +114,8 @@ def test_the_stored_spec_is_the_services_text_form_without_the_clients_keys(
 
 @pytest.mark.parametrize(
     ("api_version", "newer_fields"),
+    # 2022-10-01 and 2024-01-01-preview as recorded; 2023-04-01 is the fake's choice for the
+    # versions between, which no recording shows (cloud/ml/components.py).
     [("2022-10-01", False), ("2023-04-01", False), ("2024-01-01-preview", True)],
 )
 def test_the_versions_own_fields_follow_the_api_version(
@@ -153,18 +156,52 @@ def test_registering_a_version_again_replaces_it_in_place(
     assert [c.version for c in ml_client.components.list(name="greet")] == ["1"]
 
 
-def test_a_component_without_a_version_gets_the_next_one_and_latest_is_the_last(
+def test_a_component_without_a_version_gets_1_then_the_containers_timestamp_version(
     fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
 ) -> None:
     first = ml_client.components.create_or_update(unversioned(tmp_path))
     second = ml_client.components.create_or_update(unversioned(tmp_path))
 
-    assert (first.version, second.version) == ("1", "2")
-    assert statuses(fake_azure_env, "ml/get_component_container")[0] == 404
-    assert ml_client.components.get("greet").version == "2"  # the default: registered last
-    assert ml_client.components.get("greet", label="latest").version == "2"
-    assert sorted(c.version for c in ml_client.components.list(name="greet")) == ["1", "2"]
+    assert first.version == "1"  # the container was not found
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-\d{7}", second.version)
+    assert statuses(fake_azure_env, "ml/get_component_container") == [404, 200]
+    assert ml_client.components.get("greet").version == second.version  # the default
+    assert ml_client.components.get("greet", label="latest").version == second.version
+    assert sorted(c.version for c in ml_client.components.list(name="greet")) == sorted(
+        ["1", second.version]
+    )
     assert [c.name for c in ml_client.components.list()] == ["greet"]
+
+
+def test_a_components_container_names_no_latest_version_and_a_timestamp_next(
+    fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
+) -> None:
+    ml_client.components.create_or_update(load_component(component_file(tmp_path)))
+
+    container = (
+        session_for(fake_azure_env)
+        .get(
+            f"{WORKSPACE_URL}/components/greet?api-version=2024-01-01-preview", headers=bearer(ARM)
+        )
+        .json()
+    )
+
+    assert container["properties"]["latestVersion"] is None
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-\d{7}", container["properties"]["nextVersion"]
+    )
+    assert set(container["systemData"]) == {"createdAt", "lastModifiedAt"}
+
+
+def test_the_default_version_is_named_by_the_default_label(
+    fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
+) -> None:
+    ml_client.components.create_or_update(load_component(component_file(tmp_path)))
+
+    resource = raw_version(fake_azure_env, "2024-01-01-preview", version="azureml_default")
+
+    assert resource["name"] == "1"
+    assert resource["id"].endswith("/components/greet/labels/default")
 
 
 def test_an_unknown_component_version_is_the_services_404(ml_client: MLClient) -> None:
@@ -183,26 +220,62 @@ def test_a_version_without_a_spec_is_the_services_400(fake_azure: FakeAzure) -> 
     assert response.json()["error"]["message"] == "The field componentSpec is required."
 
 
-def test_an_environment_with_no_definition_is_the_services_400_and_nothing_is_registered(
-    fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
+def test_a_curated_environment_the_workspace_does_not_hold_is_the_registrys(
+    ml_client: MLClient, tmp_path: Path
 ) -> None:
     path = component_file(tmp_path)
     path.write_text(path.read_text().replace(f"{CURATED}:33", "AzureML-Minimal:2"))
 
-    with pytest.raises(HttpResponseError) as raised:
-        ml_client.components.create_or_update(load_component(path))
+    component = ml_client.components.create_or_update(load_component(path))
 
-    assert raised.value.status_code == 400
-    assert (
-        "Invalid environment id: No definition exists for environment AzureML-Minimal version 2."
-        in str(raised.value)
+    assert component.environment == (
+        "azureml://registries/azureml/environments/AzureML-Minimal/versions/2"
     )
-    assert statuses(fake_azure_env, PUT) == [400]
-    container = session_for(fake_azure_env).get(
-        f"{WORKSPACE_URL}/components/greet?api-version=2024-01-01-preview", headers=bearer(ARM)
+
+
+@pytest.mark.parametrize(
+    ("environment", "named"),
+    [
+        ("my-env:3", "azureml:my-env:3"),
+        ("AzureML-Minimal@latest", "azureml:AzureML-Minimal@latest"),
+    ],
+)
+def test_an_environment_the_fake_cannot_answer_for_is_refused_by_name(
+    fake_azure_env: FakeAzure, tmp_path: Path, environment: str, named: str
+) -> None:
+    spec = {"type": "command", "command": "echo", "environment": f"azureml:{environment}"}
+    response = session_for(fake_azure_env).put(
+        f"{WORKSPACE_URL}/components/greet/versions/1?api-version=2024-01-01-preview",
+        json={"properties": {"componentSpec": spec}},
+        headers=bearer(ARM),
     )
-    assert container.status_code == 404
-    assert container.json()["error"]["message"] == "Not found component greet."
+
+    assert response.status_code == 501
+    error = response.json()["error"]
+    assert error["code"] == "NotImplementedByFake"
+    assert named in error["message"] and "ComponentVersions_CreateOrUpdate" in error["message"]
+    assert statuses(fake_azure_env, "ml/get_component_version") == []
+    assert not [a for a in fake_azure_env.workspace.assets.values() if a.kind == "components"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "named"),
+    [
+        ({"type": "pipeline", "jobs": {}}, "of type 'pipeline'"),
+        ("echo hello", "not a JSON object"),
+    ],
+)
+def test_a_spec_the_fake_does_not_model_is_refused_by_name(
+    fake_azure: FakeAzure, spec: Any, named: str
+) -> None:
+    response = session_for(fake_azure).put(
+        f"{WORKSPACE_URL}/components/greet/versions/1?api-version=2024-01-01-preview",
+        json={"properties": {"componentSpec": spec}},
+        headers=bearer(ARM),
+    )
+
+    assert response.status_code == 501
+    assert named in response.json()["error"]["message"]
 
 
 def test_a_registered_environment_of_the_workspace_is_a_components_environment(

@@ -1,8 +1,10 @@
 """A pipeline job submitted through azure-ai-ml: its components registered anonymously first, then
-the job, which the fake answers as a real pipeline job PUT is answered (tests/fidelity)."""
+the job, which the fake answers as a real pipeline job PUT is answered (tests/fidelity: the key
+sets there, the system properties and the echoed nodes here)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from azure.ai.ml import Input, MLClient, load_component
@@ -10,7 +12,15 @@ from azure.ai.ml.dsl import pipeline
 from azure.ai.ml.entities import PipelineJob
 from azureml_obo_harness.cloud import FakeAzure
 
+from tests.cloud.helpers import ARM, bearer, session_for
 from tests.cloud.test_ml_component_versions import component_file
+
+RECORDING = (
+    Path(__file__).parent.parent
+    / "fidelity"
+    / "recordings"
+    / "ml-pipeline-job-with-anonymous-component.json"
+)
 
 
 def test_a_pipeline_registers_its_component_anonymously_and_is_accepted(
@@ -46,3 +56,18 @@ def test_a_pipeline_registers_its_component_anonymously_and_is_accepted(
     for node in stored["jobs"].values():
         assert any(node["componentId"].endswith(path) for path in registered_ids), node
     assert ml_client.jobs.get(submitted.name).display_name == "greetings"
+
+
+def test_a_pipeline_jobs_system_properties_are_the_recorded_ones(fake_azure: FakeAzure) -> None:
+    recorded = json.loads(RECORDING.read_text())["interactions"][1]
+    request, answer = recorded["request"], recorded["response"]["body"]
+
+    response = session_for(fake_azure).put(
+        request["uri"], json=request["body"], headers=bearer(ARM)
+    )
+
+    assert response.status_code == 201, response.text
+    got = response.json()["properties"]
+    assert got["properties"] == answer["properties"]["properties"]
+    assert got["jobs"] == answer["properties"]["jobs"]  # the nodes as sent
+    assert got["settings"] == answer["properties"]["settings"]

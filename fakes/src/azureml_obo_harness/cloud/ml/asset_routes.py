@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import Any
 
 from werkzeug.routing import Rule
@@ -115,7 +116,7 @@ class AssetRoutes:
         by_name: dict[str, list[AssetVersion]] = {}
         for asset in self._versions(workspace.assets.values(), kind):
             by_name.setdefault(asset.name, []).append(asset)
-        containers = [container_resource(workspace.arm_id, found) for found in by_name.values()]
+        containers = [self._container(workspace, found) for found in by_name.values()]
         return ok(arm.page(request, containers, page_size=self.backend.page_size))
 
     def get_container(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
@@ -137,7 +138,7 @@ class AssetRoutes:
                 f"Could not find asset with name {name}.",
                 inner=("NotFound", "AssetNotFound"),
             )
-        return ok(container_resource(workspace.arm_id, found))
+        return ok(self._container(workspace, found))
 
     def list_versions(self, request: Request, args: Mapping[str, Any], *, kind: str) -> Response:
         """The versions of asset ``name``, newest first; ``$orderBy=createdtime desc`` (or
@@ -202,11 +203,8 @@ class AssetRoutes:
                 400, "UserError", f"The field {needed} is required.", inner_codes=("BadArgument",)
             )
         if kind == "components":
-            spec = self._with_latest_environment(workspace, properties["componentSpec"])
-            self._check_environment(workspace, spec)
-            properties = components.stored_properties(
-                {**properties, "componentSpec": spec}, version
-            )
+            environments = self._versions(workspace.assets.values(), "environments")
+            properties = components.prepared_properties(properties, version, environments)
         key = (kind, name, version)
         existing = workspace.assets.get(key)
         if existing is not None:
@@ -239,37 +237,18 @@ class AssetRoutes:
                 f"Could not find asset with name {name} and version {components.DEFAULT_VERSION}.",
                 inner=("NotFound", "AssetNotFound"),
             )
-        resource = self._shown(request, registered[-1], workspace.arm_id)
+        chosen = components.default_version(registered)
+        resource = self._shown(request, chosen, workspace.arm_id)
         resource["id"] = f"{workspace.arm_id}/components/{name}/labels/default"
         return ok(resource)
 
-    def _with_latest_environment(self, workspace: Workspace, spec: Any) -> Any:
-        """``spec`` with an ``azureml:<name>@latest`` environment pinned to the workspace's newest
-        version of it (a curated one then becomes the registry's URI, as the service answers a
-        pipeline's anonymous component); kept as sent when the workspace has none."""
-        name = components.latest_environment_name(spec) if isinstance(spec, dict) else None
-        if name is None:
-            return spec
-        versions = [
-            asset
-            for asset in self._versions(workspace.assets.values(), "environments")
-            if asset.name == name
-        ]
-        if not versions:
-            return spec
-        return {**spec, "environment": f"azureml:{name}:{sort_versions(versions)[0].version}"}
-
     @staticmethod
-    def _check_environment(workspace: Workspace, spec: Any) -> None:
-        """The service's 400 for a component whose ``azureml:<name>:<version>`` environment has
-        no definition in the workspace (its registered and curated environments)."""
-        reference = components.environment_reference(spec) if isinstance(spec, dict) else None
-        if reference is not None and ("environments", *reference) not in workspace.assets:
-            raise user_error(
-                400,
-                components.undefined_environment_message(*reference),
-                inner=("BadArgument", "ArgumentInvalid", "YamlFileInvalid"),
-            )
+    def _container(workspace: Workspace, versions: list[AssetVersion]) -> dict[str, Any]:
+        """The container of one asset's ``versions`` (a component's has its own shape)."""
+        if versions[0].kind == "components":
+            now = datetime.now(timezone.utc)
+            return components.container(workspace.arm_id, versions[0].name, versions, now)
+        return container_resource(workspace.arm_id, versions)
 
     @staticmethod
     def _shown(request: Request, asset: AssetVersion, workspace_arm_id: str) -> dict[str, Any]:

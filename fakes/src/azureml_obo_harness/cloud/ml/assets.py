@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from azureml_obo_harness.cloud.ml.components import NEWER_FIELDS
+
 PROVIDER = "Microsoft.MachineLearningServices"
 KINDS = ("models", "data", "environments", "components")
 
@@ -44,7 +46,7 @@ _ADDED_BY_KIND: dict[str, dict[str, Any]] = {
         "intellectualProperty": None,
     },
     # As the 2024-01-01-preview answers show them (older api-versions: components.shaped).
-    "components": {"autoDeleteSetting": None, "stage": "Development"},
+    "components": {k: v for k, v in NEWER_FIELDS.items() if k != "provisioningState"},
 }
 
 

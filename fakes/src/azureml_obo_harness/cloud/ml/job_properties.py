@@ -65,8 +65,10 @@ def job_properties(workspace: Workspace, name: str, given: dict[str, Any]) -> di
     elif job_type == "Sweep":
         properties.update(_sweep_fields(workspace, name, given))
     elif job_type == "Pipeline":
-        # As a pipeline job's PUT answer shows (tests/fidelity): its nodes, settings, inputs and
-        # outputs as sent, no compute of its own unless one was sent, and no source job.
+        # As a pipeline job's PUT answer shows (tests/fidelity; keys compared, and the system
+        # properties above): its nodes, settings, inputs and outputs as sent, no compute of its
+        # own unless one was sent, and no source job. Its nodes are not checked: the fake does
+        # not know how the service refuses a node whose component or compute does not exist.
         properties.update(
             {"computeId": given.get("computeId"), "sourceJobId": given.get("sourceJobId")}
         )
@@ -85,7 +87,33 @@ def _system_properties(given: dict[str, Any], compute: str) -> dict[str, str]:
             "azureml.runsource": "hyperdrive",
             "platform": "AML",
         }
+    if given.get("jobType") == "Pipeline":
+        return _pipeline_properties(given, compute)
     return {"_azureml.ComputeTargetType": "amlctrain", "_azureml.ClusterName": compute}
+
+
+def _pipeline_properties(given: dict[str, Any], compute: str) -> dict[str, str]:
+    """A pipeline job's system properties as its PUT answer shows them (the pipeline recording of
+    ``tests/fidelity``: a job with no inputs and default settings). The fake gives every pipeline
+    job these values, since how inputs and settings change them is not recorded, except the
+    default compute's name, which it takes from ``settings.default_compute`` as the recording
+    shows (else the job's own compute)."""
+    settings = given.get("settings") or {}
+    default_compute = str(settings.get("default_compute") or compute).rsplit("/", 1)[-1]
+    return {
+        "azureml.DevPlatv2": "true",
+        "azureml.DatasetAccessMode": "Asset",
+        "azureml.runsource": "azureml.PipelineRun",
+        "runSource": "MFE",
+        "runType": "HTTP",
+        "azureml.parameters": "{}",
+        "azureml.continue_on_step_failure": "True",
+        "azureml.continue_on_failed_optional_input": "True",
+        "azureml.enforceRerun": "False",
+        "azureml.defaultComputeName": default_compute,
+        "azureml.defaultDataStoreName": "workspaceblobstore",
+        "azureml.pipelineComponent": "pipelinerun",
+    }
 
 
 def _services(workspace: Workspace, name: str, job_type: Any) -> dict[str, Any]:
