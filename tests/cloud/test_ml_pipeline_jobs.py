@@ -1,18 +1,21 @@
 """A pipeline job submitted through azure-ai-ml: its components registered anonymously first, then
 the job, which the fake answers as a real pipeline job PUT is answered (tests/fidelity: the key
-sets there, the system properties and the echoed nodes here)."""
+sets there, the system properties and the echoed nodes here), and its nodes as child step runs."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
+from typing import Any
 
 from azure.ai.ml import Input, MLClient, load_component
 from azure.ai.ml.dsl import pipeline
 from azure.ai.ml.entities import PipelineJob
 from azureml_obo_harness.cloud import FakeAzure
+from azureml_obo_harness.cloud.ml.lifecycle import JobTimeline
 
-from tests.cloud.helpers import ARM, bearer, session_for
+from tests.cloud.helpers import ARM, WORKSPACE_URL, bearer, session_for
 from tests.cloud.test_ml_component_versions import component_file
 
 RECORDING = (
@@ -23,20 +26,23 @@ RECORDING = (
 )
 
 
+def submit_greetings(ml_client: MLClient, folder: Path) -> Any:
+    greet = load_component(component_file(folder))
+
+    @pipeline(name="greetings", compute="cpu-cluster")
+    def greetings(data):  # unannotated: the dsl takes an Input annotation for a type
+        first = greet(folder=data)
+        second = greet(folder=data, times=3)
+        return {"first": first.outputs.greeting, "second": second.outputs.greeting}
+
+    data = Input(type="uri_folder", path="azureml://datastores/workspaceblobstore/paths/in/")
+    return ml_client.jobs.create_or_update(greetings(data=data), experiment_name="pipelines")
+
+
 def test_a_pipeline_registers_its_component_anonymously_and_is_accepted(
     fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
 ) -> None:
-    greet = load_component(component_file(tmp_path))
-
-    @pipeline(name="greetings", compute="cpu-cluster")
-    def greetings(folder):  # unannotated: the dsl takes an Input annotation for a type
-        first = greet(folder=folder)
-        second = greet(folder=folder, times=3)
-        return {"first": first.outputs.greeting, "second": second.outputs.greeting}
-
-    folder = Input(type="uri_folder", path="azureml://datastores/workspaceblobstore/paths/in/")
-    job = greetings(folder=folder)
-    submitted = ml_client.jobs.create_or_update(job, experiment_name="pipelines")
+    submitted = submit_greetings(ml_client, tmp_path)
 
     assert isinstance(submitted, PipelineJob)
     assert set(submitted.jobs) == {"first", "second"}
@@ -71,3 +77,28 @@ def test_a_pipeline_jobs_system_properties_are_the_recorded_ones(fake_azure: Fak
     assert got["properties"] == answer["properties"]["properties"]
     assert got["jobs"] == answer["properties"]["jobs"]  # the nodes as sent
     assert got["settings"] == answer["properties"]["settings"]
+
+
+def test_a_running_pipelines_nodes_are_its_child_step_runs(
+    fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
+) -> None:
+    submitted = submit_greetings(ml_client, tmp_path)
+    assert list(ml_client.jobs.list(parent_job_name=submitted.name)) == []  # not started yet
+
+    fake_azure_env.ml_clock.advance(JobTimeline().starting)
+    children = list(ml_client.jobs.list(parent_job_name=submitted.name))
+
+    assert sorted(child.display_name for child in children) == ["first", "second"]
+    for child in children:
+        assert str(uuid.UUID(child.name)) == child.name  # a GUID, as the service names them
+        assert child.properties["azureml.pipeline"] == submitted.name
+        assert child.properties["azureml.runsource"] == "azureml.StepRun"
+        # through ARM a step run has no properties, so the SDK reads it from run history
+        arm_view = session_for(fake_azure_env).get(
+            f"{WORKSPACE_URL}/jobs/{child.name}?api-version=2024-01-01-preview",
+            headers=bearer(ARM),
+        )
+        assert arm_view.status_code == 200 and "properties" not in arm_view.json()
+        assert ml_client.jobs.get(child.name).display_name == child.display_name
+    # ARM's job list leaves the step runs out
+    assert {job.name for job in ml_client.jobs.list()} == {submitted.name}

@@ -354,7 +354,7 @@ class FakeAzure:
 
     @property
     def jobs(self) -> list[Job]:
-        """The jobs of the default workspace, in submission order."""
+        """The jobs of the default workspace in submission order, pipelines' step runs too."""
         return list(self.workspace.jobs.values())
 
     @property

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from azureml_obo_harness.cloud.http import ServiceError
 from azureml_obo_harness.cloud.ml.job_properties import job_properties
 from azureml_obo_harness.cloud.ml.lifecycle import JobLifecycle, MlClock
+from azureml_obo_harness.cloud.ml.pipeline_steps import new_step_name, nodes, step_properties
 
 if TYPE_CHECKING:
     from azureml_obo_harness.cloud.ml.models import Job, Workspace
@@ -97,7 +98,30 @@ def submit_job(
         definition=copy.deepcopy(properties),
     )
     workspace.jobs[name] = job
+    if properties.get("jobType") == "Pipeline":
+        _add_step_runs(workspace, job, clock=clock, created_at=created_at, user=user)
     return job, True
+
+
+def _add_step_runs(
+    workspace: Workspace, pipeline: Job, *, clock: MlClock, created_at: str, user: str
+) -> None:
+    """One step run per node of ``pipeline`` (:mod:`.pipeline_steps`), moving with its clock."""
+    from azureml_obo_harness.cloud.ml.models import Job
+
+    for node_name, node in nodes(pipeline.properties):
+        lifecycle = JobLifecycle(clock, submitted_at=clock.now, timeline=workspace.timeline)
+        step = Job(
+            workspace,
+            new_step_name(),
+            step_properties(pipeline, node_name, node),
+            created_at,
+            user,
+            lifecycle=lifecycle,
+            definition=copy.deepcopy(node),
+            step_of=pipeline.name,
+        )
+        workspace.jobs[step.name] = step
 
 
 def changed_fields(job: Job, properties: dict[str, Any]) -> list[str]:

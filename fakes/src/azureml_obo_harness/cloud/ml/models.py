@@ -97,6 +97,9 @@ class Job:
     submissions: int = 1
     """PUTs of this name the service accepted (the first included); see
     :meth:`MlBackend.job_submissions` for every PUT received."""
+    step_of: str | None = None
+    """The pipeline job whose node this job is the step run of
+    (:mod:`~azureml_obo_harness.cloud.ml.pipeline_steps`), else None."""
 
     @property
     def id(self) -> str:
@@ -122,7 +125,16 @@ class Job:
 
     def as_resource(self, api_version: str | None = None) -> dict[str, Any]:
         """The job JSON of a GET/PUT/list response at ``api_version`` (the fields differ by
-        version: :mod:`~azureml_obo_harness.cloud.ml.job_shapes`), with its status as of now."""
+        version: :mod:`~azureml_obo_harness.cloud.ml.job_shapes`), with its status as of now. A
+        pipeline's step run has no ``properties`` through ARM, as the service answers it."""
+        system_data = {
+            "createdAt": self.created_at,
+            "createdBy": self.created_by,
+            "createdByType": "User",
+        }
+        if self.step_of is not None:
+            kind = f"{PROVIDER}/workspaces/jobs"
+            return {"id": self.id, "name": self.name, "type": kind, "systemData": system_data}
         properties = shaped(self.properties, api_version)
         properties["status"] = self.status
         return {
@@ -130,11 +142,7 @@ class Job:
             "name": self.name,
             "type": f"{PROVIDER}/workspaces/jobs",
             "properties": properties,
-            "systemData": {
-                "createdAt": self.created_at,
-                "createdBy": self.created_by,
-                "createdByType": "User",
-            },
+            "systemData": system_data,
         }
 
 

@@ -199,7 +199,7 @@ class MlService(FakeService):
     def list_jobs(self, request: Request, args: Mapping[str, Any]) -> Response:
         workspace, _ = authenticate(self.backend, request, args)
         jobs = select_jobs(
-            list(workspace.jobs.values()),
+            [job for job in workspace.jobs.values() if job.step_of is None],  # not step runs
             view=request.args.get("listViewType"),
             tag=request.args.get("tag"),
         )

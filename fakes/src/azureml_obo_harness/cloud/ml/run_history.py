@@ -23,6 +23,8 @@ from azureml_obo_harness.cloud.http import ServiceError, json_response
 from azureml_obo_harness.cloud.ml import arm
 from azureml_obo_harness.cloud.ml.arm import WORKSPACE_PATH, caller, display_name, ok
 from azureml_obo_harness.cloud.ml.jobs import select_jobs
+from azureml_obo_harness.cloud.ml.lifecycle import STARTING
+from azureml_obo_harness.cloud.ml.pipeline_steps import STEP_RUN_TYPE, component_name
 from azureml_obo_harness.cloud.ml.workspace import discovery_document
 from azureml_obo_harness.cloud.service import Handler
 
@@ -107,6 +109,8 @@ class RunHistoryRoutes:
         children = select_jobs(
             list(workspace.jobs.values()), view="All", tag=None, parent=parent.name
         )
+        if parent.status == STARTING:  # a pipeline's step runs appear once it runs
+            children = [child for child in children if child.step_of is None]
         runs = [run_resource(workspace, child) for child in children]
         top = request.args.get("$top")
         size = int(top) if top and top.isdigit() else self.backend.page_size
@@ -178,9 +182,10 @@ def run_resource(workspace: Workspace, job: Job) -> dict[str, Any]:
     properties = job.properties
     lifecycle = job.lifecycle
     error = lifecycle.error.as_run_error() if job.status == "Failed" and lifecycle.error else None
+    step = job.step_of is not None
     return {
         "runId": job.name,
-        "name": job.name,
+        "name": component_name(properties.get("componentId")) if step else job.name,
         "displayName": properties.get("displayName"),
         "description": properties.get("description"),
         "parentRunId": job.parent,
@@ -192,7 +197,7 @@ def run_resource(workspace: Workspace, job: Job) -> dict[str, Any]:
         "endTimeUtc": _time(lifecycle.end_time()),
         "createdBy": {"userName": job.created_by},
         "hidden": job.archived,
-        "runType": "azureml.scriptrun",
+        "runType": STEP_RUN_TYPE if step else "azureml.scriptrun",
         "tags": properties.get("tags") or {},
         "properties": properties.get("properties") or {},
         "target": job.compute,
