@@ -5,6 +5,7 @@ sets there, the system properties and the echoed nodes here), and its nodes as c
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -102,3 +103,90 @@ def test_a_running_pipelines_nodes_are_its_child_step_runs(
         assert ml_client.jobs.get(child.name).display_name == child.display_name
     # ARM's job list leaves the step runs out
     assert {job.name for job in ml_client.jobs.list()} == {submitted.name}
+
+
+def run_history(azure: FakeAzure, path: str) -> Any:
+    """A run history GET under the workspace, as azure-ai-ml sends it."""
+    workspace = azure.workspace
+    url = (
+        f"https://{workspace.region_host}/history/v1.0/subscriptions/{workspace.subscription_id}"
+        f"/resourceGroups/{workspace.resource_group}/providers/Microsoft.MachineLearningServices"
+        f"/workspaces/{workspace.name}/{path}"
+    )
+    return session_for(azure).get(url, headers=bearer(ARM))
+
+
+def test_a_step_run_names_its_pipeline_node_and_component_as_recorded(
+    fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
+) -> None:
+    submitted = submit_greetings(ml_client, tmp_path)
+    fake_azure_env.ml_clock.advance(JobTimeline().starting)
+
+    listed = run_history(fake_azure_env, f"runs/{submitted.name}/children").json()["value"]
+
+    pipeline_nodes = {each.name: each for each in fake_azure_env.jobs}[submitted.name]
+    nodes = pipeline_nodes.properties["jobs"]
+    assert sorted(run["displayName"] for run in listed) == ["first", "second"]
+    for run in listed:
+        component_id = nodes[run["displayName"]]["componentId"]
+        component, version = component_id.split("/components/")[1].split("/versions/")
+        stored = fake_azure_env.workspace.assets[("components", component, version)]
+        assert run["name"] == component  # the component's name, not the run's
+        assert run["runType"] == "azureml.StepRun"
+        assert run["parentRunId"] == run["rootRunId"] == submitted.name
+        assert set(run["tags"]) == {"azureml.nodeid", "azureml.pipeline"}
+        assert re.fullmatch(r"[0-9a-f]{8}", run["properties"]["azureml.nodeid"])
+        assert run["properties"]["azureml.moduleid"] == version
+        spec_version = stored.properties["componentSpec"]["version"]
+        assert run["properties"]["azureml.moduleVersion"] == spec_version
+        assert run_history(fake_azure_env, f"runs/{run['runId']}").json() == run
+        arm_view = session_for(fake_azure_env).get(
+            f"{WORKSPACE_URL}/jobs/{run['runId']}?api-version=2024-01-01-preview",
+            headers=bearer(ARM),
+        )
+        assert set(arm_view.json()) == {"id", "name", "type", "systemData"}
+
+
+def test_a_pipelines_cancel_and_failure_are_its_steps(
+    fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
+) -> None:
+    canceled = submit_greetings(ml_client, tmp_path)
+    failing = submit_greetings(ml_client, tmp_path)
+    fake_azure_env.fail_job(failing.name)
+    fake_azure_env.ml_clock.advance(JobTimeline().starting)
+
+    ml_client.jobs.begin_cancel(canceled.name).result()
+    fake_azure_env.advance_jobs()
+
+    for pipeline_job, status in ((canceled, "Canceled"), (failing, "Failed")):
+        assert ml_client.jobs.get(pipeline_job.name).status == status
+        steps = list(ml_client.jobs.list(parent_job_name=pipeline_job.name))
+        assert [step.status for step in steps] == [status, status]
+
+
+def test_what_no_recording_shows_of_step_runs_is_refused_by_name(
+    fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
+) -> None:
+    submitted = submit_greetings(ml_client, tmp_path)
+    fake_azure_env.ml_clock.advance(JobTimeline().starting)
+    [step, _] = list(ml_client.jobs.list(parent_job_name=submitted.name))
+    session = session_for(fake_azure_env)
+
+    cancel = session.post(
+        f"{WORKSPACE_URL}/jobs/{step.name}/cancel?api-version=2024-01-01-preview",
+        headers=bearer(ARM),
+    )
+    sweep_node = {"type": "sweep", "trial": {}, "objective": {"primaryMetric": "accuracy"}}
+    put = session.put(
+        f"{WORKSPACE_URL}/jobs/with-a-sweep?api-version=2024-01-01-preview",
+        json={"properties": {"jobType": "Pipeline", "jobs": {"tune": sweep_node}}},
+        headers=bearer(ARM),
+    )
+    fake_azure_env.ml_clock.advance(JobTimeline().starting)
+    children = run_history(fake_azure_env, "runs/with-a-sweep/children")
+
+    assert cancel.status_code == 501 and "Jobs_Cancel" in cancel.json()["error"]["message"]
+    assert put.status_code == 201, put.text
+    assert children.status_code == 501
+    assert "Runs_GetChild" in children.json()["error"]["message"]
+    assert "sweep" in children.json()["error"]["message"]

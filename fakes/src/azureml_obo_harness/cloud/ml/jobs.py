@@ -54,6 +54,14 @@ def submit_job(
     if not properties.get("jobType"):
         raise user_error(400, "The field jobType is required.", inner=("BadArgument",))
     existing = workspace.jobs.get(name)
+    if existing is not None and existing.step_of is not None:
+        raise ServiceError(
+            501,
+            "NotImplementedByFake",
+            "The fake Azure (ml) does not implement the operation Jobs_CreateOrUpdate / "
+            f"ml/create_or_update_job for {name}, a step run of pipeline {existing.step_of} (how "
+            "the service answers is not in the recordings it follows).",
+        )
     if existing is not None:
         if changed_fields(existing, properties):
             raise ServiceError(
@@ -109,12 +117,22 @@ def _add_step_runs(
     """One step run per node of ``pipeline`` (:mod:`.pipeline_steps`), moving with its clock."""
     from azureml_obo_harness.cloud.ml.models import Job
 
+    unmodelled = []
     for node_name, node in nodes(pipeline.properties):
-        lifecycle = JobLifecycle(clock, submitted_at=clock.now, timeline=workspace.timeline)
+        if node.get("type") != "command":
+            unmodelled.append(str(node.get("type")))
+            continue
+        lifecycle = JobLifecycle(
+            clock,
+            submitted_at=clock.now,
+            timeline=workspace.timeline,
+            error=workspace.failures.get(pipeline.name),
+        )
+        spec_version = component_spec_version(workspace, node.get("componentId"))
         step = Job(
             workspace,
             new_step_name(),
-            step_properties(pipeline, node_name, node),
+            step_properties(pipeline, node_name, node, spec_version=spec_version),
             created_at,
             user,
             lifecycle=lifecycle,
@@ -122,6 +140,18 @@ def _add_step_runs(
             step_of=pipeline.name,
         )
         workspace.jobs[step.name] = step
+    pipeline.unmodelled_nodes = tuple(unmodelled)
+
+
+def component_spec_version(workspace: Workspace, component_id: Any) -> str | None:
+    """The ``version`` in the spec of the component version ``component_id`` names, if the
+    workspace holds it (an anonymous component's spec says ``1``)."""
+    path = str(component_id or "").rstrip("/").split("/")
+    if len(path) < 4 or path[-4] != "components" or path[-2] != "versions":
+        return None
+    found = workspace.assets.get(("components", path[-3], path[-1]))
+    spec = found.properties.get("componentSpec") if found is not None else None
+    return str(spec["version"]) if isinstance(spec, dict) and spec.get("version") else None
 
 
 def changed_fields(job: Job, properties: dict[str, Any]) -> list[str]:

@@ -104,6 +104,14 @@ class JobLifecycle:
         started = self.submitted_at + self.timeline.starting
         return started if self.clock.now >= started and self.forced != CANCELED else None
 
+    def reached_running(self) -> bool:
+        """Whether it has run: its timeline reached ``Running`` before now, or before it was
+        stopped (cancelled, or a status pinned)."""
+        until = self.ended_at if self.forced is not None and self.ended_at is not None else None
+        return (
+            self.clock.now if until is None else until
+        ) >= self.submitted_at + self.timeline.starting
+
     def end_time(self) -> float | None:
         """When it reached its terminal status, or None while it runs."""
         if self.forced is not None:

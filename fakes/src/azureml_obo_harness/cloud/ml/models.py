@@ -100,6 +100,8 @@ class Job:
     step_of: str | None = None
     """The pipeline job whose node this job is the step run of
     (:mod:`~azureml_obo_harness.cloud.ml.pipeline_steps`), else None."""
+    unmodelled_nodes: tuple[str, ...] = ()
+    """A pipeline's nodes of a type the fake makes no step run for (``type`` values)."""
 
     @property
     def id(self) -> str:
@@ -326,7 +328,8 @@ class MlBackend:
             workspace.failures[name] = error
             job = workspace.jobs.get(name)
             if job is not None:
-                job.lifecycle.error = error
+                for each in _with_steps(workspace, job):
+                    each.lifecycle.error = error
 
     def finish_jobs(self, workspace: Workspace) -> None:
         """Every job of ``workspace`` that has not ended reaches its outcome now."""
@@ -349,13 +352,23 @@ class MlBackend:
     def set_job_status(self, workspace: Workspace, name: str, status: str) -> None:
         """Pin a job's status (``Running``, ``Completed``, ``Failed``...), for tests."""
         with self._lock:
-            self.get_job(workspace, name).lifecycle.force(status)
+            for each in _with_steps(workspace, self.get_job(workspace, name)):
+                each.lifecycle.force(status)
 
     def cancel_job(self, workspace: Workspace, name: str) -> Job:
         """Cancel job ``name`` (a job that has ended is left as it is); 404 if there is none."""
         with self._lock:
             job = self.get_job(workspace, name)
-            job.lifecycle.cancel()
+            if job.step_of is not None:
+                raise ServiceError(
+                    501,
+                    "NotImplementedByFake",
+                    "The fake Azure (ml) does not implement the operation Jobs_Cancel / "
+                    f"ml/cancel_job for {name}, a step run of pipeline {job.step_of} (how the "
+                    "service answers is not in the recordings it follows); cancel the pipeline.",
+                )
+            for each in _with_steps(workspace, job):
+                each.lifecycle.cancel()
             return job
 
     def _code_exists(self, workspace: Workspace, code_id: str) -> bool:
@@ -391,6 +404,12 @@ def container_sas(user: FakeSasUser, *, permissions: str = "rcwl") -> str:
 def user_error(status: int, message: str, *, inner: tuple[str, ...]) -> ServiceError:
     """ARM's ``UserError`` with an inner error chain (``BadArgument``/``UnknownTargetType``...)."""
     return ServiceError(status, "UserError", message, inner_codes=inner)
+
+
+def _with_steps(workspace: Workspace, job: Job) -> list[Job]:
+    """``job`` and, for a pipeline, its step runs: a pipeline's cancel, failure or pinned status
+    is its steps' too (the recorded failed pipeline's steps had failed with it)."""
+    return [job, *(each for each in workspace.jobs.values() if each.step_of == job.name)]
 
 
 def _key(subscription_id: str, resource_group: str, name: str) -> tuple[str, str, str]:

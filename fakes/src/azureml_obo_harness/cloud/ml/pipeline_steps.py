@@ -12,10 +12,18 @@ Read off azure-ai-ml's own recordings of a pipeline's children (Azure/azure-sdk-
 - through ARM a step run is a job with no ``properties`` at all (``id``, ``name``, ``type``,
   ``systemData``), which is how azure-ai-ml's ``jobs.get`` knows to read it from run history.
 
+The recorded steps are of command nodes, with anonymous components: ``azureml.moduleid`` is the
+component's version (a GUID) and ``azureml.moduleVersion`` its spec's version (``1``); the fake
+takes the spec's version from the workspace's component, else the version in ``componentId``.
+A pipeline that failed had failed steps.
+
 What the fake chooses where the recordings are silent: the steps exist from the pipeline's
-submission, but its children are listed only once it has left ``Starting`` (the recordings list
+submission, but its children are listed only once it has started running (the recordings list
 them after the pipeline ran); they move with the pipeline's clock, each like a job submitted with
-it; ARM's job list leaves them out.
+it, and a cancel, failure or status pinned on the pipeline is theirs too; ARM's job list leaves
+them out. Refused with 501 naming the operation: listing the children of a pipeline with a node
+that is not a command (sweep, control flow...: no recording shows their step runs), and an ARM
+cancel or PUT of a step run.
 """
 
 from __future__ import annotations
@@ -29,8 +37,11 @@ if TYPE_CHECKING:
 STEP_RUN_TYPE = "azureml.StepRun"
 
 
-def step_properties(pipeline: Job, node_name: str, node: dict[str, Any]) -> dict[str, Any]:
-    """The job properties of the step run for ``node`` (named ``node_name``) of ``pipeline``."""
+def step_properties(
+    pipeline: Job, node_name: str, node: dict[str, Any], *, spec_version: str | None
+) -> dict[str, Any]:
+    """The job properties of the step run for command ``node`` (named ``node_name``) of
+    ``pipeline``, whose component's spec says ``spec_version`` (None: not in the workspace)."""
     component_id = str(node.get("componentId") or "")
     version = component_id.rpartition("/versions/")[2]
     name = component_name(component_id)
@@ -56,7 +67,7 @@ def step_properties(pipeline: Job, node_name: str, node: dict[str, Any]) -> dict
             "azureml.moduleid": version,
             "azureml.moduleFamilyId": "0",
             "azureml.moduleName": name,
-            "azureml.moduleVersion": version,
+            "azureml.moduleVersion": spec_version or version,
             "azureml.runsource": STEP_RUN_TYPE,
             "azureml.nodeid": node_id,
             "azureml.pipelinerunid": pipeline.name,

@@ -199,7 +199,7 @@ class MlService(FakeService):
     def list_jobs(self, request: Request, args: Mapping[str, Any]) -> Response:
         workspace, _ = authenticate(self.backend, request, args)
         jobs = select_jobs(
-            [job for job in workspace.jobs.values() if job.step_of is None],  # not step runs
+            [job for job in list(workspace.jobs.values()) if job.step_of is None],  # no steps
             view=request.args.get("listViewType"),
             tag=request.args.get("tag"),
         )

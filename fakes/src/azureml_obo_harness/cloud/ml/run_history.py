@@ -23,7 +23,6 @@ from azureml_obo_harness.cloud.http import ServiceError, json_response
 from azureml_obo_harness.cloud.ml import arm
 from azureml_obo_harness.cloud.ml.arm import WORKSPACE_PATH, caller, display_name, ok
 from azureml_obo_harness.cloud.ml.jobs import select_jobs
-from azureml_obo_harness.cloud.ml.lifecycle import STARTING
 from azureml_obo_harness.cloud.ml.pipeline_steps import STEP_RUN_TYPE, component_name
 from azureml_obo_harness.cloud.ml.workspace import discovery_document
 from azureml_obo_harness.cloud.service import Handler
@@ -109,7 +108,16 @@ class RunHistoryRoutes:
         children = select_jobs(
             list(workspace.jobs.values()), view="All", tag=None, parent=parent.name
         )
-        if parent.status == STARTING:  # a pipeline's step runs appear once it runs
+        if parent.unmodelled_nodes:
+            raise ServiceError(
+                501,
+                "NotImplementedByFake",
+                "The fake Azure (ml) does not implement the operation Runs_GetChild / "
+                f"ml/list_run_children for pipeline {parent.name}: it has nodes of type "
+                f"{', '.join(sorted(set(parent.unmodelled_nodes)))}, whose step runs are not in "
+                "the recordings the fake follows (it models command nodes).",
+            )
+        if not parent.lifecycle.reached_running():  # a pipeline's step runs appear once it runs
             children = [child for child in children if child.step_of is None]
         runs = [run_resource(workspace, child) for child in children]
         top = request.args.get("$top")
