@@ -1,6 +1,7 @@
 """The service's rules for job PUTs and job lists, apart from the workspace state they act on.
 
-A PUT of a new name creates the job. A PUT of an existing name is compared with it: the same
+A PUT of a new name creates the job (a pipeline's command nodes become its step runs:
+:mod:`.pipeline_steps`). A PUT of an existing name is compared with it: the same
 definition returns the existing job (200; ``description``, ``tags``, ``displayName``,
 ``properties`` and ``isArchived`` may change), a changed one is refused with the service's 400
 (read off real answers quoted in MicrosoftDocs/azure-docs#122250 and
