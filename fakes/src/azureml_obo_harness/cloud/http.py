@@ -110,6 +110,17 @@ def not_implemented(
     )
 
 
+def not_modelled(service: str, operation: str, case: str) -> ServiceError:
+    """The 501 for a case of an operation the fake serves but cannot answer as the service would,
+    because no recording it follows shows the answer: ``case`` completes "The fake Azure
+    (<service>) does not implement the operation <operation> ..." (``for ...`` and what to do)."""
+    return ServiceError(
+        501,
+        "NotImplementedByFake",
+        f"The fake Azure ({service}) does not implement the operation {operation} {case}",
+    )
+
+
 UNSERVED_HOST_CODE = "HostNotServedByFakeAzure"
 
 

@@ -56,7 +56,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from azureml_obo_harness.cloud.http import ServiceError
+from azureml_obo_harness.cloud.http import ServiceError, not_modelled
 
 if TYPE_CHECKING:
     from azureml_obo_harness.cloud.ml.assets import AssetVersion
@@ -196,11 +196,7 @@ def _environment(environment: Any, known: Sequence[AssetVersion]) -> Any:
 
 
 def _not_implemented(what: str) -> ServiceError:
-    return ServiceError(
-        501,
-        "NotImplementedByFake",
-        f"The fake Azure (ml) does not implement the operation {OPERATION} for {what}.",
-    )
+    return not_modelled("ml", OPERATION, f"for {what}.")
 
 
 def _as_text(value: Any) -> Any:

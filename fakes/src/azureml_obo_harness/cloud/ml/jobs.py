@@ -15,7 +15,7 @@ import copy
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from azureml_obo_harness.cloud.http import ServiceError
+from azureml_obo_harness.cloud.http import ServiceError, not_modelled
 from azureml_obo_harness.cloud.ml.job_properties import job_properties
 from azureml_obo_harness.cloud.ml.lifecycle import JobLifecycle, MlClock
 from azureml_obo_harness.cloud.ml.pipeline_steps import new_step_name, nodes, step_properties
@@ -56,12 +56,11 @@ def submit_job(
         raise user_error(400, "The field jobType is required.", inner=("BadArgument",))
     existing = workspace.jobs.get(name)
     if existing is not None and existing.step_of is not None:
-        raise ServiceError(
-            501,
-            "NotImplementedByFake",
-            "The fake Azure (ml) does not implement the operation Jobs_CreateOrUpdate / "
-            f"ml/create_or_update_job for {name}, a step run of pipeline {existing.step_of} (how "
-            "the service answers is not in the recordings it follows).",
+        raise not_modelled(
+            "ml",
+            "Jobs_CreateOrUpdate / ml/create_or_update_job",
+            f"for {name}, a step run of pipeline {existing.step_of} (how the service answers is "
+            "not in the recordings it follows).",
         )
     if existing is not None:
         if changed_fields(existing, properties):

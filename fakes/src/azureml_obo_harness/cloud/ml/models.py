@@ -17,7 +17,7 @@ from typing import Any
 
 from azureml_obo_harness import values
 from azureml_obo_harness.cloud.blob.models import BlobBackend
-from azureml_obo_harness.cloud.http import ServiceError
+from azureml_obo_harness.cloud.http import ServiceError, not_modelled
 from azureml_obo_harness.cloud.ml.assets import CURATED_ENVIRONMENTS, AssetVersion
 from azureml_obo_harness.cloud.ml.job_shapes import shaped
 from azureml_obo_harness.cloud.ml.jobs import submit_job
@@ -360,12 +360,11 @@ class MlBackend:
         with self._lock:
             job = self.get_job(workspace, name)
             if job.step_of is not None:
-                raise ServiceError(
-                    501,
-                    "NotImplementedByFake",
-                    "The fake Azure (ml) does not implement the operation Jobs_Cancel / "
-                    f"ml/cancel_job for {name}, a step run of pipeline {job.step_of} (how the "
-                    "service answers is not in the recordings it follows); cancel the pipeline.",
+                raise not_modelled(
+                    "ml",
+                    "Jobs_Cancel / ml/cancel_job",
+                    f"for {name}, a step run of pipeline {job.step_of} (how the service answers "
+                    "is not in the recordings it follows); cancel the pipeline.",
                 )
             for each in _with_steps(workspace, job):
                 each.lifecycle.cancel()

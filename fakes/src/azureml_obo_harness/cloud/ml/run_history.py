@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from azureml_obo_harness.cloud.http import ServiceError, json_response
+from azureml_obo_harness.cloud.http import ServiceError, json_response, not_modelled
 from azureml_obo_harness.cloud.ml import arm
 from azureml_obo_harness.cloud.ml.arm import WORKSPACE_PATH, caller, display_name, ok
 from azureml_obo_harness.cloud.ml.jobs import select_jobs
@@ -109,13 +109,12 @@ class RunHistoryRoutes:
             list(workspace.jobs.values()), view="All", tag=None, parent=parent.name
         )
         if parent.unmodelled_nodes:
-            raise ServiceError(
-                501,
-                "NotImplementedByFake",
-                "The fake Azure (ml) does not implement the operation Runs_GetChild / "
-                f"ml/list_run_children for pipeline {parent.name}: it has nodes of type "
-                f"{', '.join(sorted(set(parent.unmodelled_nodes)))}, whose step runs are not in "
-                "the recordings the fake follows (it models command nodes).",
+            kinds = ", ".join(sorted(set(parent.unmodelled_nodes)))
+            raise not_modelled(
+                "ml",
+                "Runs_GetChild / ml/list_run_children",
+                f"for pipeline {parent.name}: it has nodes of type {kinds}, whose step runs are "
+                "not in the recordings the fake follows (it models command nodes).",
             )
         if not parent.lifecycle.reached_running():  # a pipeline's step runs appear once it runs
             children = [child for child in children if child.step_of is None]
