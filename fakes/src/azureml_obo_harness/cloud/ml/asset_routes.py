@@ -125,9 +125,7 @@ class AssetRoutes:
         version ``1``)."""
         workspace, _ = authenticate(self.backend, request, args)
         name = str(args["name"])
-        found = [
-            asset for asset in self._versions(workspace.assets.values(), kind) if asset.name == name
-        ]
+        found = self._named(workspace, kind, name)
         if not found and kind == "components":
             raise user_error(
                 404, f"Not found component {name}.", inner=("NotFound", "ComponentNotFound")
@@ -145,11 +143,7 @@ class AssetRoutes:
         ``asc``) orders them by registration and ``$top`` keeps the first so many (how
         ``get(name, label="latest")`` asks for the latest)."""
         workspace, _ = authenticate(self.backend, request, args)
-        versions = [
-            asset
-            for asset in self._versions(workspace.assets.values(), kind)
-            if asset.name == args["name"]
-        ]
+        versions = self._named(workspace, kind, str(args["name"]))
         order = " ".join(request.args.get("$orderBy", "").lower().split())
         if order in ("createdtime desc", "createdtime asc"):
             versions = versions[::-1] if order.endswith("desc") else versions
@@ -226,11 +220,7 @@ class AssetRoutes:
         )
 
     def _default_component(self, request: Request, workspace: Workspace, name: str) -> Response:
-        registered = [
-            asset
-            for asset in self._versions(workspace.assets.values(), "components")
-            if asset.name == name
-        ]
+        registered = self._named(workspace, "components", name)
         if not registered:
             raise user_error(
                 404,
@@ -261,3 +251,8 @@ class AssetRoutes:
     @staticmethod
     def _versions(assets: Any, kind: str) -> list[AssetVersion]:
         return [asset for asset in assets if asset.kind == kind]
+
+    @classmethod
+    def _named(cls, workspace: Workspace, kind: str, name: str) -> list[AssetVersion]:
+        """The versions of asset ``name`` of ``kind``, in registration order."""
+        return [a for a in cls._versions(workspace.assets.values(), kind) if a.name == name]

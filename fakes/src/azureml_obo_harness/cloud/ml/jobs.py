@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 from azureml_obo_harness.cloud.http import ServiceError, not_modelled
 from azureml_obo_harness.cloud.ml.job_properties import job_properties
 from azureml_obo_harness.cloud.ml.lifecycle import JobLifecycle, MlClock
-from azureml_obo_harness.cloud.ml.pipeline_steps import new_step_name, nodes, step_properties
+from azureml_obo_harness.cloud.ml.pipeline_steps import (
+    component_spec_version,
+    new_step_name,
+    nodes,
+    step_properties,
+)
 
 if TYPE_CHECKING:
     from azureml_obo_harness.cloud.ml.models import Job, Workspace
@@ -128,7 +133,7 @@ def _add_step_runs(
             timeline=workspace.timeline,
             error=workspace.failures.get(pipeline.name),
         )
-        spec_version = component_spec_version(workspace, node.get("componentId"))
+        spec_version = component_spec_version(workspace.assets, node.get("componentId"))
         step = Job(
             workspace,
             new_step_name(),
@@ -141,17 +146,6 @@ def _add_step_runs(
         )
         workspace.jobs[step.name] = step
     pipeline.unmodelled_nodes = tuple(unmodelled)
-
-
-def component_spec_version(workspace: Workspace, component_id: Any) -> str | None:
-    """The ``version`` in the spec of the component version ``component_id`` names, if the
-    workspace holds it (an anonymous component's spec says ``1``)."""
-    path = str(component_id or "").rstrip("/").split("/")
-    if len(path) < 4 or path[-4] != "components" or path[-2] != "versions":
-        return None
-    found = workspace.assets.get(("components", path[-3], path[-1]))
-    spec = found.properties.get("componentSpec") if found is not None else None
-    return str(spec["version"]) if isinstance(spec, dict) and spec.get("version") else None
 
 
 def changed_fields(job: Job, properties: dict[str, Any]) -> list[str]:

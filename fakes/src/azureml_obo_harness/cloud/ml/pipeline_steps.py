@@ -32,6 +32,9 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from azureml_obo_harness.cloud.ml.assets import AssetVersion
     from azureml_obo_harness.cloud.ml.models import Job
 
 STEP_RUN_TYPE = "azureml.StepRun"
@@ -86,6 +89,15 @@ def component_name(component_id: str | None) -> str:
     """The component a node's ``componentId`` names (a step run's ``name``)."""
     component = str(component_id or "").rpartition("/versions/")[0]
     return component.rsplit("/", 1)[-1] or "azureml_anonymous"
+
+
+def component_spec_version(assets: Mapping[Any, AssetVersion], component_id: Any) -> str | None:
+    """The ``version`` in the spec of the component version ``component_id`` names, if the
+    workspace's ``assets`` hold it (an anonymous component's spec says ``1``)."""
+    component, _, version = str(component_id or "").rpartition("/versions/")
+    found = assets.get(("components", component_name(component_id), version)) if component else None
+    spec = found.properties.get("componentSpec") if found is not None else None
+    return str(spec["version"]) if isinstance(spec, dict) and spec.get("version") else None
 
 
 def new_step_name() -> str:
