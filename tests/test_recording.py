@@ -124,6 +124,20 @@ def test_a_jobs_git_properties_become_the_fakes_and_its_commit_goes_everywhere()
     assert scan_text(json.dumps(job), real_values=sanitizer.real_values) == []
 
 
+def test_a_runs_user_ids_are_sanitized_and_a_real_puid_is_a_finding() -> None:
+    # Run history names the submitter by object id, tenant and PUID (a Microsoft account's
+    # unique id, no GUID): a recorded pipeline's children listing carries all three.
+    puid = "10032001A1B2C3D4"
+    user = {"userObjectId": REAL_TENANT, "userPuId": puid, "userName": "Jane Doe"}
+    body = {"value": [{"createdBy": user, "lastModifiedBy": dict(user)}]}
+    sanitizer = Sanitizer()
+    text = json.dumps(sanitizer.interaction(_interaction(body)), default=str)
+    for real in (puid, REAL_TENANT, "Jane Doe"):
+        assert real not in text
+    assert scan_text(text, real_values=sanitizer.real_values) == []
+    assert [f.kind for f in scan_text(json.dumps({"userPuId": puid}))] == ["user-name"]
+
+
 def test_a_short_branch_name_is_replaced_in_its_field_only() -> None:
     body = {"properties": {"mlflow.source.git.branch": "develop", "note": "develop the model"}}
     job = json.loads(Sanitizer().interaction(_interaction(body))["response"]["body"]["string"])

@@ -146,7 +146,7 @@ SECRETS: dict[str, tuple[Any, tuple[str, ...]]] = {
     ),
     "secret-value": (_by_field("secret-value", ["value"], secret_values), ("json",)),
     "user-name": (
-        _by_field("user-name", ["createdBy", "lastModifiedBy", "userName"], person),
+        _by_field("user-name", ["createdBy", "lastModifiedBy", "userName", "userPuId"], person),
         ("json", "query", "form"),
     ),
     "source-control": (

@@ -120,9 +120,10 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "user-name",
-            "a user's name in a user field",
+            "a user's name or id in a user field",
             "systemData.createdBy / lastModifiedBy, userName, upn, unique_name: the display "
-            "name or sign-in name of whoever made the resource.",
+            "name or sign-in name of whoever made the resource; userPuId, puid, altsecid: "
+            "their account's unique id.",
             RERECORD + "replace it with 'Fake OBO User' (azureml_obo_harness.values).",
         ),
         Kind(

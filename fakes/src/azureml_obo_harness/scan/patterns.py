@@ -84,8 +84,11 @@ CREDENTIAL_FIELDS = frozenset(
 named with its parent's name: Blob's ``<UserDelegationKey><Value>`` is ``UserDelegationKey.Value``)."""
 USER_FIELDS = frozenset(
     {"createdby", "lastmodifiedby", "username", "upn", "uniquename", "nameofuser"}
+    | {"userpuid", "puid", "useraltsecid", "altsecid"}
 )
-"""Normalized names of fields that name a user (``systemData.createdBy``, token claims...)."""
+"""Normalized names of fields that name a user (``systemData.createdBy``, token claims...) or
+identify one by an id that is no GUID (run history's ``createdBy.userPuId``, the ``puid`` claim:
+a Microsoft account's unique id, 16 hex digits; ``userAltSecId``/``altsecid``)."""
 CONNECTION_STRING_FIELDS = frozenset({"connectionstring", "sasuri"})
 CLIENT_IP_FIELDS = frozenset(
     {
