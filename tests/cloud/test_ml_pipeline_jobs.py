@@ -15,6 +15,7 @@ from azure.ai.ml.dsl import pipeline
 from azure.ai.ml.entities import PipelineJob
 from azureml_obo_harness.cloud import FakeAzure
 from azureml_obo_harness.cloud.ml.lifecycle import JobTimeline
+from azureml_obo_harness.values import DEFAULT_USER, FakeUser
 
 from tests.cloud.helpers import ARM, WORKSPACE_URL, bearer, session_for
 from tests.cloud.test_ml_component_versions import component_file
@@ -40,7 +41,9 @@ def submit_greetings(ml_client: MLClient, folder: Path) -> Any:
     return ml_client.jobs.create_or_update(greetings(data=data), experiment_name="pipelines")
 
 
-def submit_recorded_pipeline(azure: FakeAzure, name: str = "recorded") -> str:
+def submit_recorded_pipeline(
+    azure: FakeAzure, name: str = "recorded", *, user: FakeUser = DEFAULT_USER
+) -> str:
     """The recorded pipeline job's PUT as job ``name``, its nodes' anonymous component registered
     first under the version the nodes name (the recording's component PUT, whose answer named an
     earlier identical version); returns the job's name. Cheaper than the SDK's submission."""
@@ -56,7 +59,9 @@ def submit_recorded_pipeline(azure: FakeAzure, name: str = "recorded") -> str:
         headers=bearer(ARM),
     )
     submitted = session.put(
-        f"{base}/jobs/{name}?api-version=2024-01-01-preview", json=job["body"], headers=bearer(ARM)
+        f"{base}/jobs/{name}?api-version=2024-01-01-preview",
+        json=job["body"],
+        headers=bearer(ARM, user=user),
     )
     assert registered.status_code in (200, 201), registered.text  # 200: registered before
     assert submitted.status_code == 201, submitted.text
@@ -115,6 +120,8 @@ def test_a_running_pipelines_nodes_are_its_child_step_runs(
     assert sorted(child.display_name for child in children) == ["first", "second"]
     for child in children:
         assert str(uuid.UUID(child.name)) == child.name  # a GUID, as the service names them
+        # the SDK reads a child's experiment from run history's experimentId: a GUID there
+        assert str(uuid.UUID(child.experiment_name)) == child.experiment_name
         assert child.properties["azureml.pipeline"] == submitted.name
         assert child.properties["azureml.runsource"] == "azureml.StepRun"
         # through ARM a step run has no properties, so the SDK reads it from run history
@@ -165,6 +172,58 @@ def test_a_step_run_names_its_pipeline_node_and_component_as_recorded(
             headers=bearer(ARM),
         )
         assert set(arm_view.json()) == {"id", "name", "type", "systemData"}
+
+
+def test_a_failed_step_run_is_a_run_of_its_submitter_with_its_error_and_times(
+    fake_azure: FakeAzure,
+) -> None:
+    submitter = FakeUser(
+        object_id="00000000-0000-0000-0000-00000000a11c",
+        tenant_id="00000000-0000-0000-0000-0000000000aa",
+        name="Alice Fake",
+    )
+    fake_azure.fail_job(
+        "failing",
+        code="UserError",
+        message="Authentication failed when trying to access the stream.",
+        warnings=[("AzureMLCompute", "AzureMLCompute job failed")],
+    )
+    pipeline_name = submit_recorded_pipeline(fake_azure, "failing", user=submitter)
+    other = submit_recorded_pipeline(fake_azure, "other-experiment")
+    fake_azure.advance_jobs()
+
+    children = run_history(fake_azure, f"runs/{pipeline_name}/children").json()
+    pipeline_run = run_history(fake_azure, f"runs/{pipeline_name}").json()
+
+    assert set(children) == {"value"}  # one page: no continuation, as recorded
+    steps = children["value"]
+    assert len(steps) == 2
+    assert pipeline_run["runType"] == "azureml.PipelineRun"
+    assert len({step["runUuid"] for step in steps} | {pipeline_run["runUuid"]}) == 3
+    for step in steps:
+        assert step["createdBy"] == step["lastModifiedBy"]
+        assert step["createdBy"]["userObjectId"] == step["userId"] == submitter.object_id
+        assert step["createdBy"]["userTenantId"] == submitter.tenant_id
+        assert step["createdBy"]["userIss"] == f"https://sts.windows.net/{submitter.tenant_id}/"
+        assert step["createdBy"]["userName"] == "Alice Fake"
+        assert step["parentRunUuid"] == step["rootRunUuid"] == pipeline_run["runUuid"]
+        assert step["experimentId"] == pipeline_run["experimentId"]
+        assert step["dataContainerId"] == f"dcid.{step['runId']}"
+        assert step["status"] == "Failed"
+        assert step["error"]["error"]["code"] == "UserError"
+        assert step["error"]["error"]["message"].startswith("Authentication failed")
+        assert step["error"]["componentName"] == "CommonRuntime"
+        assert step["warnings"] == [
+            {"source": "AzureMLCompute", "message": "AzureMLCompute job failed"}
+        ]
+        assert step["duration"] == step["computeDuration"] == "00:00:30.0000000"
+        assert step["startTimeUtc"] < step["endTimeUtc"] == step["lastModifiedUtc"]
+        assert step["statusRevision"] == 3  # started, running, failed
+    # the same experiment's runs share its GUID; a completed run has no error or warnings
+    other_run = run_history(fake_azure, f"runs/{other}").json()
+    assert other_run["experimentId"] == pipeline_run["experimentId"]
+    assert other_run["error"] is None and other_run["warnings"] is None
+    assert other_run["createdBy"]["userObjectId"] == DEFAULT_USER.object_id
 
 
 def test_a_pipelines_cancel_and_failure_are_its_steps(

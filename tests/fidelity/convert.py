@@ -10,7 +10,7 @@ and goes through the project's own :class:`~azureml_obo_harness.recording.saniti
 
 Two things the test proxy does are undone first, because the sanitizer cannot know them:
 
-- its own placeholders (``Sanitized.azure.com``, subscription ``00000000-0000-0000-0000-000000000``
+- its own placeholders (``Sanitized.azure.com``, ``Sanitized.api.azureml.ms``, subscription ``00000000-0000-0000-0000-000000000``
   (nine digits in the last group), resource group and workspace ``00000``) become the fakes'
   coordinates, so a recording replays against the fake's default workspace;
 - it never records ``Authorization``. Every request carried a credential except the one answered
@@ -29,10 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from azureml_obo_harness import values
+from azureml_obo_harness.cloud.ml.models import Workspace
 from azureml_obo_harness.recording.sanitize import Sanitizer
 
 _PLACEHOLDERS = (
     (re.compile(r"https://Sanitized\.azure\.com"), "https://management.azure.com"),
+    # The workspace's regional host (run history, discovery): the fake workspace's region.
+    (
+        re.compile(r"https://Sanitized\.api\.azureml\.ms"),
+        f"https://{Workspace.location}.api.azureml.ms",
+    ),
     # Hosts straight to the fakes': given "Sanitized" as an account or vault name, the sanitizer
     # would remember the word as a real value and replace it (and "sanitized") everywhere.
     (re.compile(r"\bSanitized(?=\.blob\.core\.windows\.net)"), values.STORAGE_ACCOUNT),

@@ -106,6 +106,81 @@ def ml_environment_get(azure: FakeAzure) -> None:
     )
 
 
+PIPELINE_JOB = "test_680454434153"
+"""The pipeline of the children recording (two inline command nodes, anonymous components)."""
+PIPELINE_COMPONENTS = {
+    "hello_world_inline_commandjob_1": "00000000-0000-0000-0000-000000000101",
+    "hello_world_inline_commandjob_2": "00000000-0000-0000-0000-000000000102",
+}
+"""Each node's anonymous component version (its GUID, as sanitized)."""
+
+
+def ml_pipeline_job_children(azure: FakeAzure) -> None:
+    """The recorded pipeline, submitted as the SDK submitted it (its nodes' anonymous components
+    registered first, spec version 1), run to its end and failed, as it did: its steps failed
+    with run history's error and a warning from the compute (whose ``source`` the test proxy
+    replaced with ``Sanitized``)."""
+    from azureml_obo_harness.cloud.ml.assets import AssetVersion
+
+    workspace = azure.workspace
+    for version in PIPELINE_COMPONENTS.values():
+        azure.workspace.assets[("components", "azureml_anonymous", version)] = AssetVersion(
+            kind="components",
+            name="azureml_anonymous",
+            version=version,
+            properties={"isAnonymous": True, "componentSpec": {"type": "command", "version": "1"}},
+            created_at="2026-02-27T20:29:50.000000+00:00",
+            created_by=values.DEFAULT_USER.name,
+        )
+    azure.fail_job(
+        PIPELINE_JOB,
+        code="UserError",
+        message="Error Code: ScriptExecution.StreamAccess.Authentication",
+        warnings=[("AzureMLCompute", "AzureMLCompute job failed")],
+    )
+    compute = f"{workspace.arm_id}/computes/{values.COMPUTE_NAME}"
+    components = f"{workspace.arm_id}/components/azureml_anonymous/versions"
+    outputs = {
+        "component_out_path_1": {"value": "${{parent.outputs.job_out_path_1}}", "type": "literal"}
+    }
+    azure.ml.put_job(
+        workspace,
+        PIPELINE_JOB,
+        {
+            "description": "The hello world pipeline job with inline command job having inputs",
+            "tags": {"tag": "tagvalue", "owner": "sdkteam"},
+            "displayName": PIPELINE_JOB,
+            "experimentName": "azure-ai-ml",
+            "jobType": "Pipeline",
+            "computeId": compute,
+            "settings": {"_source": "YAML.JOB"},
+            "jobs": {
+                node: {
+                    "name": node,
+                    "type": "command",
+                    "computeId": compute,
+                    **({"outputs": outputs} if node.endswith("_1") else {}),
+                    "_source": "YAML.JOB",
+                    "componentId": f"{components}/{version}",
+                }
+                for node, version in PIPELINE_COMPONENTS.items()
+            },
+            "inputs": None,
+            "outputs": {
+                "job_out_path_1": {
+                    **dict.fromkeys(("description", "uri", "assetName", "assetVersion")),
+                    "mode": "ReadWriteMount",
+                    "pathOnCompute": None,
+                    "autoDeleteSetting": None,
+                    "jobOutputType": "uri_folder",
+                }
+            },
+        },
+        values.DEFAULT_USER.name,
+    )
+    azure.advance_jobs()
+
+
 WORLDS: dict[str, Callable[[FakeAzure], None]] = {
     "keyvault-secret-crud.json": keyvault_settling,
     "keyvault-secret-backup-restore.json": keyvault_settling,
@@ -114,6 +189,7 @@ WORLDS: dict[str, Callable[[FakeAzure], None]] = {
     "ml-sweep-job-with-code.json": ml_sweep_job_with_code,
     "ml-command-job-with-dataset.json": ml_command_job_with_dataset,
     "ml-environment-get.json": ml_environment_get,
+    "ml-pipeline-job-children.json": ml_pipeline_job_children,
 }
 
 

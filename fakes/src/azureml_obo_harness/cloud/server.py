@@ -29,7 +29,7 @@ from azureml_obo_harness.cloud.dispatch import Dispatcher, RecordedRequest
 from azureml_obo_harness.cloud.faults import FaultPlan
 from azureml_obo_harness.cloud.keyvault import KeyVaultBackend, KeyVaultService
 from azureml_obo_harness.cloud.ml import CodeVersion, Job, MlBackend, MlService, Workspace
-from azureml_obo_harness.cloud.ml.lifecycle import JobError, JobTimeline, MlClock
+from azureml_obo_harness.cloud.ml.lifecycle import JobError, JobTimeline, MlClock, RunWarning
 from azureml_obo_harness.cloud.obo import (
     OBO_PATH,
     SPARK_CANARY_TOKEN,
@@ -316,10 +316,24 @@ class FakeAzure:
         self.ml.clock.poll_step = seconds
 
     def fail_job(
-        self, name: str, *, code: str = JobError.code, message: str = JobError.message
+        self,
+        name: str,
+        *,
+        code: str = JobError.code,
+        message: str = JobError.message,
+        component: str = JobError.component,
+        warnings: Iterable[tuple[str, str]] = (),
     ) -> None:
-        """Make job ``name`` end ``Failed`` (before it is submitted, or while it runs)."""
-        self.ml.fail_job(self.workspace, name, JobError(code=code, message=message))
+        """Make job ``name`` end ``Failed`` (before it is submitted, or while it runs), with run
+        history's ``error`` of ``code``, ``message`` and ``component`` (its ``componentName``)
+        and ``warnings`` as ``(source, message)`` pairs (a pipeline's steps fail with it too)."""
+        error = JobError(
+            code=code,
+            message=message,
+            component=component,
+            warnings=tuple(RunWarning(source, text) for source, text in warnings),
+        )
+        self.ml.fail_job(self.workspace, name, error)
 
     def job_submissions(self, name: str) -> int:
         """How many PUTs of job ``name`` the fake received, accepted or refused (a request a

@@ -26,7 +26,7 @@ from azureml_obo_harness.cloud.ml.pipeline_steps import (
 )
 
 if TYPE_CHECKING:
-    from azureml_obo_harness.cloud.ml.models import Job, Workspace
+    from azureml_obo_harness.cloud.ml.models import Creator, Job, Workspace
 
 MUTABLE_FIELDS = frozenset({"description", "tags", "displayName", "properties", "isArchived"})
 """What a PUT of an existing job may change (the service's own list, in its error message)."""
@@ -51,6 +51,7 @@ def submit_job(
     clock: MlClock,
     created_at: str,
     code_exists: Callable[[str], bool],
+    creator: Creator,
 ) -> tuple[Job, bool]:
     """Create job ``name``, or answer a PUT of an existing one; returns the job and whether it is
     new. Raises the service's 400s (no ``jobType``, unknown compute, missing code, changed job)."""
@@ -109,6 +110,7 @@ def submit_job(
         user,
         lifecycle=lifecycle,
         definition=copy.deepcopy(properties),
+        creator=creator,
     )
     workspace.jobs[name] = job
     if properties.get("jobType") == "Pipeline":
@@ -143,6 +145,7 @@ def _add_step_runs(
             lifecycle=lifecycle,
             definition=copy.deepcopy(node),
             step_of=pipeline.name,
+            creator=pipeline.creator,
         )
         workspace.jobs[step.name] = step
     pipeline.unmodelled_nodes = tuple(unmodelled)

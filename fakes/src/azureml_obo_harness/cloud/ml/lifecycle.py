@@ -64,15 +64,49 @@ class JobTimeline:
 
 
 @dataclass(frozen=True)
+class RunWarning:
+    """A warning run history lists with a run (``warnings[]``): where it came from, what it says."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
 class JobError:
-    """Why a failed job failed, as run history reports it (``error.error``)."""
+    """Why a failed job failed, as run history reports it (``error``), with the warnings the run
+    ended with (a failed step run of the recordings had one from the compute)."""
 
     code: str = "UserError"
     message: str = "Execution failed. User process 'python' exited with status code 1."
+    component: str = "CommonRuntime"
+    """The service component that reported it (``componentName``; the recordings' failed steps say
+    ``CommonRuntime``, the job runtime)."""
+    warnings: tuple[RunWarning, ...] = ()
 
     def as_run_error(self) -> dict[str, Any]:
-        """The ``error`` object of run details."""
-        return {"error": {"code": self.code, "message": self.message, "details": []}}
+        """The ``error`` object of a run, every key the recorded one has (run history's
+        ``ErrorResponse``: the root error, then where and when; the service leaves most null)."""
+        return {
+            "error": {
+                "code": self.code,
+                "severity": None,
+                "message": self.message,
+                "messageFormat": None,
+                "messageParameters": {},
+                "referenceCode": None,
+                "detailsUri": None,
+                "target": None,
+                "details": [],
+                "innerError": None,
+                "debugInfo": None,
+                "additionalInfo": None,
+            },
+            "correlation": None,
+            "environment": None,
+            "location": None,
+            "time": "0001-01-01T00:00:00+00:00",
+            "componentName": self.component,
+        }
 
 
 @dataclass

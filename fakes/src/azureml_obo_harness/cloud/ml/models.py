@@ -82,6 +82,22 @@ class CodeVersion:
         }
 
 
+@dataclass(frozen=True)
+class Creator:
+    """The ids of the user who submitted a job, from their token (``oid``, ``tid``); a job put
+    through the backend without a token is the fake's default user's."""
+
+    object_id: str = values.DEFAULT_USER.object_id
+    tenant_id: str = values.DEFAULT_USER.tenant_id
+
+    @classmethod
+    def of(cls, claims: dict[str, Any]) -> Creator:
+        return cls(
+            str(claims.get("oid") or values.DEFAULT_USER.object_id),
+            str(claims.get("tid") or values.DEFAULT_USER.tenant_id),
+        )
+
+
 @dataclass
 class Job:
     """A submitted job: what was asked (``definition``), what the service added, how it moves."""
@@ -102,6 +118,8 @@ class Job:
     (:mod:`~azureml_obo_harness.cloud.ml.pipeline_steps`), else None."""
     unmodelled_nodes: tuple[str, ...] = ()
     """A pipeline's nodes of a type the fake makes no step run for (``type`` values)."""
+    creator: Creator = field(default_factory=Creator)
+    """Who submitted it, by the ids of their token (run history's ``createdBy``)."""
 
     @property
     def id(self) -> str:
@@ -302,9 +320,16 @@ class MlBackend:
     # -- jobs ------------------------------------------------------------------------------------
 
     def put_job(
-        self, workspace: Workspace, name: str, properties: dict[str, Any], user: str
+        self,
+        workspace: Workspace,
+        name: str,
+        properties: dict[str, Any],
+        user: str,
+        *,
+        creator: Creator | None = None,
     ) -> tuple[Job, bool]:
-        """Submit job ``name`` (see :func:`~azureml_obo_harness.cloud.ml.jobs.submit_job`)."""
+        """Submit job ``name`` (see :func:`~azureml_obo_harness.cloud.ml.jobs.submit_job`) as
+        ``user`` (a display name), whose token's ids are ``creator``."""
         with self._lock:
             return submit_job(
                 workspace,
@@ -314,6 +339,7 @@ class MlBackend:
                 clock=self.clock,
                 created_at=iso_now(),
                 code_exists=lambda code_id: self._code_exists(workspace, code_id),
+                creator=creator or Creator(),
             )
 
     def job_submissions(self, workspace: Workspace, name: str) -> int:

@@ -21,7 +21,13 @@ from azureml_obo_harness.cloud.ml import arm
 from azureml_obo_harness.cloud.ml.arm import ARM_HOST, WORKSPACE_PATH, authenticate, ok
 from azureml_obo_harness.cloud.ml.asset_routes import AssetRoutes
 from azureml_obo_harness.cloud.ml.jobs import select_jobs
-from azureml_obo_harness.cloud.ml.models import PROVIDER, FakeSasUser, MlBackend, container_sas
+from azureml_obo_harness.cloud.ml.models import (
+    PROVIDER,
+    Creator,
+    FakeSasUser,
+    MlBackend,
+    container_sas,
+)
 from azureml_obo_harness.cloud.ml.run_history import REGIONAL_HOST, RunHistoryRoutes
 from azureml_obo_harness.cloud.ml.workspace import (
     DATASTORES,
@@ -216,7 +222,10 @@ class MlService(FakeService):
     def create_or_update_job(self, request: Request, args: Mapping[str, Any]) -> Response:
         workspace, user = authenticate(self.backend, request, args)
         properties = arm.properties_of(request)
-        job, created = self.backend.put_job(workspace, args["name"], properties, user)
+        creator = Creator.of(arm.caller(request))
+        job, created = self.backend.put_job(
+            workspace, args["name"], properties, user, creator=creator
+        )
         return ok(
             job.as_resource(request.args.get("api-version")),
             created=created,

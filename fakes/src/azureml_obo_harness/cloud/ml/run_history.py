@@ -13,7 +13,6 @@ artifacts from that same folder; ``jobs.list(parent_job_name=...)`` reads the ru
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.routing import Rule
@@ -23,7 +22,7 @@ from azureml_obo_harness.cloud.http import ServiceError, json_response, not_mode
 from azureml_obo_harness.cloud.ml import arm
 from azureml_obo_harness.cloud.ml.arm import WORKSPACE_PATH, caller, display_name, ok
 from azureml_obo_harness.cloud.ml.jobs import select_jobs
-from azureml_obo_harness.cloud.ml.pipeline_steps import STEP_RUN_TYPE, component_name
+from azureml_obo_harness.cloud.ml.runs import run_details, run_resource
 from azureml_obo_harness.cloud.ml.workspace import discovery_document
 from azureml_obo_harness.cloud.service import Handler
 
@@ -32,8 +31,6 @@ if TYPE_CHECKING:
 
 REGIONAL_HOST = "api.azureml.ms"
 HISTORY = f"/history/v1.0{WORKSPACE_PATH}"
-EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
-"""Clock time 0 as the run history shows times (the fake clock counts seconds from it)."""
 
 REST_OPERATIONS = {
     "ml/get_run": "Runs_Get",
@@ -121,9 +118,8 @@ class RunHistoryRoutes:
         runs = [run_resource(workspace, child) for child in children]
         top = request.args.get("$top")
         size = int(top) if top and top.isdigit() else self.backend.page_size
-        body = arm.page(request, runs, page_size=size, skip_key="$skip")
-        body["continuationToken"] = None
-        return ok(body)
+        # the recorded last page is ``value`` alone: no continuationToken, no nextLink
+        return ok(arm.page(request, runs, page_size=size, skip_key="$skip"))
 
     def get_run_data(self, request: Request, args: Mapping[str, Any]) -> Response:
         workspace, _ = self._workspace(request, args)
@@ -176,63 +172,3 @@ class RunHistoryRoutes:
     def _run(self, request: Request, args: Mapping[str, Any]) -> tuple[Workspace, Job]:
         workspace, _ = self._workspace(request, args)
         return workspace, self.backend.get_job(workspace, str(args["run_id"]))
-
-
-def _time(seconds: float | None) -> str | None:
-    if seconds is None:
-        return None
-    return (EPOCH + timedelta(seconds=seconds)).isoformat().replace("+00:00", "Z")
-
-
-def run_resource(workspace: Workspace, job: Job) -> dict[str, Any]:
-    """The job as a run history ``Run``."""
-    properties = job.properties
-    lifecycle = job.lifecycle
-    error = lifecycle.error.as_run_error() if job.status == "Failed" and lifecycle.error else None
-    step = job.step_of is not None
-    return {
-        "runId": job.name,
-        "name": component_name(properties.get("componentId")) if step else job.name,
-        "displayName": properties.get("displayName"),
-        "description": properties.get("description"),
-        "parentRunId": job.parent,
-        "rootRunId": job.parent or job.name,
-        "experimentId": properties.get("experimentName"),
-        "status": job.status,
-        "createdUtc": _time(lifecycle.submitted_at),
-        "startTimeUtc": _time(lifecycle.start_time()),
-        "endTimeUtc": _time(lifecycle.end_time()),
-        "createdBy": {"userName": job.created_by},
-        "hidden": job.archived,
-        "runType": STEP_RUN_TYPE if step else "azureml.scriptrun",
-        "tags": properties.get("tags") or {},
-        "properties": properties.get("properties") or {},
-        "target": job.compute,
-        "compute": {"target": job.compute, "targetType": "AmlCompute"},
-        "error": error,
-        "warnings": None,
-        "services": {},
-        "inputs": None,
-        "outputs": None,
-    }
-
-
-def run_details(workspace: Workspace, job: Job) -> dict[str, Any]:
-    """The job as run history ``RunDetails`` (what ``jobs.stream`` polls)."""
-    run = run_resource(workspace, job)
-    return {
-        "runId": run["runId"],
-        "parentRunId": run["parentRunId"],
-        "rootRunId": run["rootRunId"],
-        "status": run["status"],
-        "target": run["target"],
-        "createdTimeUtc": run["createdUtc"],
-        "startTimeUtc": run["startTimeUtc"],
-        "endTimeUtc": run["endTimeUtc"],
-        "error": run["error"],
-        "warnings": None,
-        "tags": run["tags"],
-        "properties": run["properties"],
-        "logFiles": {},
-        "services": {},
-    }
