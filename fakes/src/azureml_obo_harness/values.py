@@ -26,6 +26,11 @@ USER_DELEGATION_KEY = "ZmFrZS11c2VyLWRlbGVnYXRpb24ta2V5LXNhbml0aXplZA=="
 """A storage user delegation key's ``Value`` once sanitized: base64 (of ``fake-user-delegation-
 key-sanitized``), as the SDK decodes it to sign a user delegation SAS, so a replay still can."""
 STORAGE_ACCOUNT = "fakestorage"
+STORAGE_ACCOUNT_KEY = "ZmFrZS1zdG9yYWdlLWFjY291bnQta2V5"
+"""The account key of every fake storage account (Shared Key requests are signed with it): base64,
+as the SDKs decode it to sign, of ``fake-storage-account-key``. Shorter than a real key (base64 of
+64 bytes), so the leak scan's account-key shape does not take it for one; the sanitizer makes it
+``sanitized`` in a cassette like any other key."""
 COMPUTE_NAME = "cpu-cluster"
 PARENT_RUN_ID = "fake-parent-run"
 BLOB_CONTAINER = "fake-data"

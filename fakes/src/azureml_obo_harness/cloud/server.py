@@ -295,6 +295,22 @@ class FakeAzure:
         unknown one raises ``ValueError``. SAS requests (the code upload) are not affected."""
         self.blob.grant_data_access(self.workspace.storage_account, object_id, actions)
 
+    @property
+    def storage_account_key(self) -> str:
+        """The account key of the default workspace's storage account
+        (:data:`~azureml_obo_harness.values.STORAGE_ACCOUNT_KEY`): what Shared Key requests are
+        signed with (``BlobServiceClient(url, credential=azure.storage_account_key)``)."""
+        return values.STORAGE_ACCOUNT_KEY
+
+    @property
+    def storage_connection_string(self) -> str:
+        """The default workspace's storage account's connection string, with its account key
+        (``BlobServiceClient.from_connection_string(azure.storage_connection_string)``)."""
+        return (
+            f"DefaultEndpointsProtocol=https;AccountName={self.workspace.storage_account};"
+            f"AccountKey={self.storage_account_key};EndpointSuffix=core.windows.net"
+        )
+
     def add_compute(self, name: str) -> None:
         """Make compute ``name`` known to the default workspace."""
         self.workspace.computes.add(name)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import formatdate
+from typing import Literal
 from xml.sax.saxutils import escape
 
 from werkzeug.wrappers import Request, Response
@@ -21,6 +22,8 @@ from azureml_obo_harness.cloud.blob.models import Blob, BlobBackend, ContentSett
 from azureml_obo_harness.cloud.blob.operations import Operation
 from azureml_obo_harness.cloud.http import ServiceError, new_request_id
 
+Scheme = Literal["Bearer", "SharedKey", "SAS"]
+"""How a Blob request is authorized."""
 RAW_HEADERS_KEY = "fakes.raw_headers"
 """The environ key under which the server keeps the request headers exactly as sent."""
 SERVER = "Windows-Azure-Blob/1.0 Microsoft-HTTPAPI/2.0"
@@ -97,7 +100,11 @@ class Call:
     container: str
     blob: str
     object_id: str | None
-    """The bearer token's user, or None for a SAS request."""
+    """The bearer token's user, or None for a SAS or Shared Key request (no user: a SAS's rights
+    are its own, a Shared Key caller holds the account key and may do anything)."""
+    scheme: Scheme = "SAS"
+    """How the caller was authorized: ``Bearer`` (OAuth), ``SharedKey`` (the account key) or
+    ``SAS``."""
 
     @property
     def raw_headers(self) -> list[tuple[str, str]]:

@@ -3,8 +3,10 @@
 ``POST /?restype=service&comp=userdelegationkey`` with ``<KeyInfo><Start>..</Start><Expiry>..
 </Expiry></KeyInfo>``. As the service:
 
-- only a bearer token may ask (a SAS is the 403 ``AuthenticationFailed``, as a Shared Key request
-  is in Azure/azure-sdk-for-net#12052);
+- only a bearer token may ask: a Shared Key request is the 403 ``AuthenticationFailed`` with the
+  detail "Only authentication scheme Bearer is supported" (the service's answer in
+  Azure/azure-storage-net-data-movement#176, and in Azure/azure-sdk-for-net#12052 without the
+  detail shown); a SAS is the same 403 without a detail (no recording shows one);
 - the key lives at most 7 days from the request: a later ``Expiry`` is the 400
   ``InvalidXmlNodeValue`` whose ``XmlNodeName`` and ``XmlNodeValue`` both hold the expiry, as
   Azure/azure-sdk-for-net#45789 and #17690 show it (so does a date that does not parse);
@@ -45,10 +47,19 @@ from azureml_obo_harness.cloud.http import bearer_token, token_claims
 MAX_LIFETIME = timedelta(days=7)
 """How far past the request a key may expire."""
 INVALID_NODE = "The value for one of the XML nodes is not in the correct format."
+BEARER_ONLY = "Only authentication scheme Bearer is supported"
+"""The detail of the 403 a Shared Key request for a user delegation key gets."""
 
 
 def get_user_delegation_key(call: Call) -> Response:
     """Service_GetUserDelegationKey: a key for the bearer token's user (see the module)."""
+    if call.scheme == "SharedKey":
+        raise StorageError(
+            403,
+            "AuthenticationFailed",
+            AUTHENTICATION_FAILED,
+            details={"AuthenticationErrorDetail": BEARER_ONLY},
+        )
     if call.object_id is None:
         raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
     now = datetime.now(timezone.utc)

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from azureml_obo_harness import values
 from azureml_obo_harness.cloud.blob import leases
 from azureml_obo_harness.cloud.blob.leases import Lease
 from azureml_obo_harness.cloud.http import ServiceError
@@ -138,6 +139,13 @@ class BlobBackend:
         """True if the user's token may ``action`` (``read``/``write``/``delete``) on ``account``."""
         with self.lock:
             return action in self.data_access.get((account.lower(), object_id), set())
+
+    def account_key(self, account: str) -> str | None:
+        """The account key Shared Key requests to ``account`` are signed with (every fake account
+        has :data:`~azureml_obo_harness.values.STORAGE_ACCOUNT_KEY`), or None for an account the
+        fake does not hold."""
+        with self.lock:
+            return values.STORAGE_ACCOUNT_KEY if account.lower() in self.accounts else None
 
     def create_account(self, account: str) -> None:
         """Create storage account ``account`` (its host ``{account}.blob.core.windows.net``)."""

@@ -9,13 +9,16 @@ service's own 400/405.
 
 Before a handler runs: ``x-ms-version`` must be one the service accepts
 (:mod:`~azureml_obo_harness.cloud.api_versions.blob`; else 400 ``InvalidHeaderValue``), and the
-caller authorized: a SAS (a ``sig`` query parameter, as the AzureML code upload uses) or, as the
-service allows since ``x-ms-version`` 2017-11-09, a bearer token for ``https://storage.azure.com``
-(or the account's own URL) whose user has the operation's data action (``read``, ``write``,
-``delete``) in :attr:`BlobBackend.data_access`. Neither is the 403 ``AuthenticationFailed``; a bad
-or foreign-audience token the 401 ``InvalidAuthenticationInfo`` with the ``WWW-Authenticate``
-challenge; a user without the role the 403 ``AuthorizationPermissionMismatch``. Errors are storage
-XML with the ``x-ms-error-code`` header the SDK maps exceptions from.
+caller authorized: a SAS (a ``sig`` query parameter, as the AzureML code upload uses; its
+signature is not checked); Shared Key (``Authorization: SharedKey <account>:<signature>``, signed
+with the account key and verified as the service does, :mod:`.shared_key`: the account key opens
+every operation); or, as the service allows since ``x-ms-version`` 2017-11-09, a bearer token for
+``https://storage.azure.com`` (or the account's own URL) whose user has the operation's data
+action (``read``, ``write``, ``delete``) in :attr:`BlobBackend.data_access`. None of them is the
+403 ``AuthenticationFailed``; a bad or foreign-audience token the 401 ``InvalidAuthenticationInfo``
+with the ``WWW-Authenticate`` challenge; a user without the role the 403
+``AuthorizationPermissionMismatch``; Shared Key Lite a 501 naming it (the fake does not verify
+it). Errors are storage XML with the ``x-ms-error-code`` header the SDK maps exceptions from.
 """
 
 from __future__ import annotations
@@ -35,11 +38,13 @@ from azureml_obo_harness.cloud.blob import (
     block_ops,
     container_ops,
     delegation,
+    shared_key,
 )
 from azureml_obo_harness.cloud.blob.call import (
     AUTHENTICATION_FAILED,
     RAW_HEADERS_KEY,
     Call,
+    Scheme,
     StorageError,
     decorate,
     error_xml,
@@ -52,7 +57,13 @@ from azureml_obo_harness.cloud.blob.operations import (
     Operation,
     select,
 )
-from azureml_obo_harness.cloud.http import ServiceError, bearer_token, new_request_id, token_claims
+from azureml_obo_harness.cloud.http import (
+    ServiceError,
+    bearer_token,
+    new_request_id,
+    not_modelled,
+    token_claims,
+)
 from azureml_obo_harness.cloud.service import FakeService, Handler, fixed_rules
 
 __all__ = ["IMPLEMENTED", "RAW_HEADERS_KEY", "BlobService"]
@@ -217,8 +228,8 @@ class BlobService(FakeService):
             self._check_version(request)
             account = str(args["account"]).lower()
             _, container, blob = self._resource(_route_of(request.path), request)
-            object_id = self._authorize(request, account, row.action)
-            call = Call(request, row, self.backend, account, container, blob, object_id)
+            object_id, scheme = self._authorize(request, account, row)
+            call = Call(request, row, self.backend, account, container, blob, object_id, scheme)
             return implementation(call)
 
         return handle
@@ -265,14 +276,29 @@ class BlobService(FakeService):
             details={"HeaderName": "x-ms-version", "HeaderValue": version},
         )
 
-    def _authorize(self, request: Request, account: str, action: str) -> str | None:
-        """The bearer token's user (None for a SAS request), or the service's refusal."""
+    def _authorize(
+        self, request: Request, account: str, row: Operation
+    ) -> tuple[str | None, Scheme]:
+        """(the bearer token's user or None, the scheme), or the service's refusal. A Shared Key
+        caller holds the account key: every operation is open to it, as on the service."""
         token = bearer_token(request)
         if token is not None:
-            return self._authorize_bearer(request, account, token, action)
+            return self._authorize_bearer(request, account, token, row.action), "Bearer"
+        scheme = request.headers.get("Authorization", "").strip().partition(" ")[0].lower()
+        if scheme == shared_key.SCHEME.lower():
+            shared_key.authenticate(request, account, self.backend)
+            return None, "SharedKey"
+        if scheme == shared_key.LITE_SCHEME.lower():
+            raise not_modelled(
+                self.name,
+                row.rest_name,
+                "for a request authorized with Shared Key Lite (Authorization: SharedKeyLite): "
+                "the fake verifies Shared Key (SharedKey <account>:<signature>), bearer tokens "
+                "and SAS. Sign with Shared Key, as the storage SDKs do.",
+            )
         if not request.args.get("sig"):
             raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
-        return None
+        return None, "SAS"
 
     def _authorize_bearer(self, request: Request, account: str, token: str, action: str) -> str:
         """The real service's checks of an OAuth request, in its order: version, token, role."""
