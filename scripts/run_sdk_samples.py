@@ -7,7 +7,7 @@ Each sample file runs in its own process against its own fresh ``FakeAzure`` (ev
 secret permission and the blob data roles granted to the fake user), with the fake's variables
 (``HTTPS_PROXY``, the CA bundle, ``OBO_ENDPOINT``...) and the ones the samples read (``VAULT_URL``,
 ``AZURE_SUBSCRIPTION_ID``, ``RESOURCE_GROUP_NAME``, ``STORAGE_CONNECTION_STRING``...) set to the
-fake's values. The credential is swapped by ``scripts/sample_credential/sitecustomize.py``, put
+fake's values (the storage account key is the fake's own, which its Blob service verifies). The credential is swapped by ``scripts/sample_credential/sitecustomize.py``, put
 first on the samples' ``PYTHONPATH`` (read it for what it swaps and why). A sample passes when it
 exits 0; otherwise the first line of its error is printed.
 
@@ -76,7 +76,6 @@ SAMPLE_INPUTS = {
 """Files samples read (paths from the sample's folder) that the sdists do not ship."""
 SAMPLE_WORKSPACES = ("test-ws1",)
 """Workspaces azure-ai-ml's samples name in their code (besides the fake's default one)."""
-FAKE_ACCOUNT_KEY = "ZmFrZS1rZXk="  # "fake-key": dropped by the credential swap, never sent
 
 
 def download(folder: Path) -> None:
@@ -121,11 +120,8 @@ def sample_environment(azure: FakeAzure) -> dict[str, str]:
             "AZUREML_WORKSPACE_NAME": values.WORKSPACE_NAME,
             "STORAGE_ACCOUNT_NAME": account,
             "OAUTH_STORAGE_ACCOUNT_NAME": account,
-            "STORAGE_ACCOUNT_KEY": FAKE_ACCOUNT_KEY,
-            "STORAGE_CONNECTION_STRING": (
-                f"DefaultEndpointsProtocol=https;AccountName={account};"
-                f"AccountKey={FAKE_ACCOUNT_KEY};EndpointSuffix=core.windows.net"
-            ),
+            "STORAGE_ACCOUNT_KEY": azure.storage_account_key,
+            "STORAGE_CONNECTION_STRING": azure.storage_connection_string,
             "AZURE_TENANT_ID": values.TENANT_ID,
             "AZURE_CLIENT_ID": values.CLIENT_APP_ID,
             "AZURE_CLIENT_SECRET": "fake-client-secret",

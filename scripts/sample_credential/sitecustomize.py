@@ -6,9 +6,10 @@ work against the fake Azure, so the samples run unchanged.
   the real ``AzureMLOnBehalfOfCredential``, which gets the user's tokens from the fake's OBO
   endpoint (``OBO_ENDPOINT``), as an on-behalf-of job does on AzureML;
 - their ``azure.identity.aio`` twins become the harness's ``AsyncFakeCredential`` (azure-ai-ml's
-  async OBO credential cannot get a token in 1.35.2);
-- a storage connection string's account key is dropped and the same credential used (the fake
-  serves Blob with OAuth and SAS, not shared keys), so the hello-world sample runs too.
+  async OBO credential cannot get a token in 1.35.2).
+
+Storage connection strings and account keys are left alone: the fake verifies Shared Key with its
+account key, which ``scripts/run_sdk_samples.py`` hands the samples.
 
 Nothing happens unless ``FAKE_AZURE_SAMPLES=1``: the folder is only on the path of the samples'
 own processes.
@@ -41,15 +42,6 @@ _NAMES = (
 )
 
 
-def _without_key(original: Any, credential: Any) -> Any:
-    def from_connection_string(conn_str: str, *args: Any, **kwargs: Any) -> Any:
-        kwargs["credential"] = credential()
-        parts = [p for p in conn_str.split(";") if not p.lower().startswith("accountkey=")]
-        return original(";".join(parts), *args, **kwargs)
-
-    return from_connection_string
-
-
 def _swap() -> None:
     import azure.identity
     import azure.identity.aio
@@ -57,17 +49,6 @@ def _swap() -> None:
     for name in _NAMES:
         setattr(azure.identity, name, _sync_credential)
         setattr(azure.identity.aio, name, _async_credential)
-    import azure.storage.blob
-    import azure.storage.blob.aio
-
-    for module, credential in (
-        (azure.storage.blob, _sync_credential),
-        (azure.storage.blob.aio, _async_credential),
-    ):
-        for client in ("BlobServiceClient", "ContainerClient", "BlobClient"):
-            cls = getattr(module, client)
-            swapped = _without_key(cls.from_connection_string, credential)
-            cls.from_connection_string = staticmethod(swapped)
 
 
 if os.environ.get("FAKE_AZURE_SAMPLES") == "1":
