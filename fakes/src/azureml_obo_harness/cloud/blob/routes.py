@@ -293,7 +293,7 @@ class BlobService(FakeService):
                 self.name,
                 row.rest_name,
                 "for a request authorized with Shared Key Lite (Authorization: SharedKeyLite): "
-                "the fake verifies Shared Key (SharedKey <account>:<signature>), bearer tokens "
+                "the fake serves Shared Key (SharedKey <account>:<signature>), bearer tokens "
                 "and SAS. Sign with Shared Key, as the storage SDKs do.",
             )
         if not request.args.get("sig"):
