@@ -106,6 +106,11 @@ def test_a_pipeline_jobs_system_properties_are_the_recorded_ones(fake_azure: Fak
     assert got["properties"] == answer["properties"]["properties"]
     assert got["jobs"] == answer["properties"]["jobs"]  # the nodes as sent
     assert got["settings"] == answer["properties"]["settings"]
+    # a pipeline is answered Preparing (a command job: Starting), then runs on the fake's clock
+    assert got["status"] == answer["properties"]["status"] == "Preparing"
+    fake_azure.ml_clock.advance(JobTimeline().starting)
+    again = session_for(fake_azure).get(request["uri"], headers=bearer(ARM)).json()
+    assert again["properties"]["status"] == "Running"
 
 
 def test_a_running_pipelines_nodes_are_its_child_step_runs(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from azureml_obo_harness.cloud.http import ServiceError, not_modelled
 from azureml_obo_harness.cloud.ml.job_properties import job_properties
-from azureml_obo_harness.cloud.ml.lifecycle import JobLifecycle, MlClock
+from azureml_obo_harness.cloud.ml.lifecycle import PREPARING, STARTING, JobLifecycle, MlClock
 from azureml_obo_harness.cloud.ml.pipeline_steps import (
     component_spec_version,
     new_step_name,
@@ -98,6 +98,7 @@ def submit_job(
         submitted_at=clock.now,
         timeline=workspace.timeline,
         error=workspace.failures.get(name),
+        first_status=PREPARING if properties.get("jobType") == "Pipeline" else STARTING,
     )
     rendered = job_properties(workspace, name, properties)
     if properties.get("parentJobName"):

@@ -8,8 +8,10 @@ first moves the clock by that step). So code that polls a child until it ends te
 known number of polls, and no test waits for real time.
 
 A job starts in ``Starting``, as real job PUT responses do (the recordings in
-``Azure/azure-sdk-assets`` answer a new command job with ``"status": "Starting"``); the queued
-states before it are not modelled.
+``Azure/azure-sdk-assets`` answer a new command job with ``"status": "Starting"``), a pipeline job
+in ``Preparing``, as the recorded pipeline PUT is answered (``tests/fidelity/recordings/``
+``ml-pipeline-job-with-anonymous-component.json``); the queued states before them are not
+modelled.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STARTING = "Starting"
+PREPARING = "Preparing"
 RUNNING = "Running"
 COMPLETED = "Completed"
 FAILED = "Failed"
@@ -120,6 +123,8 @@ class JobLifecycle:
     """Set when the job is to fail (``azure.fail_job(name)``), before or after submission."""
     forced: str | None = None
     """A status set directly (cancel, or ``set_job_status``); it sticks."""
+    first_status: str = STARTING
+    """What it is until it runs: ``Starting``, or ``Preparing`` for a pipeline job."""
     ended_at: float | None = None
 
     def status(self) -> str:
@@ -128,7 +133,7 @@ class JobLifecycle:
             return self.forced
         elapsed = self.clock.now - self.submitted_at
         if elapsed < self.timeline.starting:
-            return STARTING
+            return self.first_status
         if elapsed < self.timeline.starting + self.timeline.running:
             return RUNNING
         return FAILED if self.error is not None else COMPLETED
