@@ -156,6 +156,25 @@ def test_registering_a_version_again_replaces_it_in_place(
     assert [c.version for c in ml_client.components.list(name="greet")] == ["1"]
 
 
+def test_an_anonymous_component_registered_again_is_the_first_registration_with_201(
+    fake_azure: FakeAzure,
+) -> None:
+    session = session_for(fake_azure)
+    url = (
+        f"{WORKSPACE_URL}/components/azureml_anonymous/versions/"
+        "00000000-0000-0000-0000-0000000000c1?api-version=2024-01-01-preview"
+    )
+    spec = {"name": "azureml_anonymous", "version": "1", "type": "command", "command": "echo hi"}
+    body = {"properties": {"isAnonymous": True, "componentSpec": spec}}
+
+    first = session.put(url, json=body, headers=bearer(ARM))
+    again = session.put(url, json=body, headers=bearer(ARM))
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()  # the first registration, its systemData included
+    assert again.headers["Location"].split("?")[0] == url.split("?")[0]
+
+
 def test_a_component_without_a_version_gets_1_then_the_containers_timestamp_version(
     fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
 ) -> None:

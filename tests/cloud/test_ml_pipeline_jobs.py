@@ -63,7 +63,7 @@ def submit_recorded_pipeline(
         json=job["body"],
         headers=bearer(ARM, user=user),
     )
-    assert registered.status_code in (200, 201), registered.text  # 200: registered before
+    assert registered.status_code == 201, registered.text  # also when registered before
     assert submitted.status_code == 201, submitted.text
     return name
 
