@@ -17,7 +17,7 @@ CONTAINER_URL = f"https://{STORAGE_ACCOUNT}.blob.core.windows.net/{CONTAINER}"
 @pytest.fixture
 def sas(fake_azure: FakeAzure) -> str:
     fake_azure.blob.create_container(STORAGE_ACCOUNT, CONTAINER)
-    return container_sas(FakeSasUser())
+    return container_sas(FakeSasUser(), container=CONTAINER)
 
 
 def blob_client(name: str, sas: str, **options: int) -> BlobClient:

@@ -122,7 +122,10 @@ def _with_fake_sas(uri: str) -> str:
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in SAS_QUERY
     ]
-    signed = urlencode(query) + ("&" if query else "") + container_sas(FakeSasUser())
+    account = (parts.hostname or "").split(".", 1)[0]
+    container = parts.path.lstrip("/").split("/", 1)[0]
+    fake_sas = container_sas(FakeSasUser(), container=container, account=account)
+    signed = urlencode(query) + ("&" if query else "") + fake_sas
     return urlunsplit((parts.scheme, parts.netloc, parts.path, signed, parts.fragment))
 
 

@@ -201,7 +201,7 @@ def code_get(azure: FakeAzure, session: requests.Session) -> requests.Response:
 
 def _blob_url(azure: FakeAzure, name: str) -> str:
     azure.blob.create_container(values.STORAGE_ACCOUNT, "container")
-    return f"{ACCOUNT}/container/{name}?{container_sas(FakeSasUser())}"
+    return f"{ACCOUNT}/container/{name}?{container_sas(FakeSasUser(), container='container')}"
 
 
 def blob_head_missing(azure: FakeAzure, session: requests.Session) -> requests.Response:

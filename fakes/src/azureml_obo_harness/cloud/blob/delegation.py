@@ -22,7 +22,7 @@ Its element set is checked against the real service's answer in
 
 The key is always :data:`~azureml_obo_harness.values.USER_DELEGATION_KEY`, the value the sanitizer
 puts in place of a real one: a cassette recorded against the fake holds what one recorded live
-holds once sanitized. The fake accepts any SAS signature, so a SAS signed with it is accepted too.
+holds once sanitized. A SAS signed with it is verified by :mod:`.sas`.
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ service's own 400/405.
 
 Before a handler runs: ``x-ms-version`` must be one the service accepts
 (:mod:`~azureml_obo_harness.cloud.api_versions.blob`; else 400 ``InvalidHeaderValue``), and the
-caller authorized: a SAS (a ``sig`` query parameter, as the AzureML code upload uses; its
-signature is not checked); Shared Key (``Authorization: SharedKey <account>:<signature>``, signed
+caller authorized: a SAS (a ``sig`` query parameter, as the AzureML code upload uses: a service
+SAS or user delegation SAS for a container or blob, verified as the service does, :mod:`.sas`);
+Shared Key (``Authorization: SharedKey <account>:<signature>``, signed
 with the account key and verified as the service does, :mod:`.shared_key`: the account key opens
 every operation); or, as the service allows since ``x-ms-version`` 2017-11-09, a bearer token for
 ``https://storage.azure.com`` (or the account's own URL) whose user has the operation's data
@@ -38,6 +39,7 @@ from azureml_obo_harness.cloud.blob import (
     block_ops,
     container_ops,
     delegation,
+    sas,
     shared_key,
 )
 from azureml_obo_harness.cloud.blob.call import (
@@ -228,7 +230,7 @@ class BlobService(FakeService):
             self._check_version(request)
             account = str(args["account"]).lower()
             _, container, blob = self._resource(_route_of(request.path), request)
-            object_id, scheme = self._authorize(request, account, row)
+            object_id, scheme = self._authorize(request, sas.Target(account, container, blob), row)
             call = Call(request, row, self.backend, account, container, blob, object_id, scheme)
             return implementation(call)
 
@@ -277,10 +279,12 @@ class BlobService(FakeService):
         )
 
     def _authorize(
-        self, request: Request, account: str, row: Operation
+        self, request: Request, target: sas.Target, row: Operation
     ) -> tuple[str | None, Scheme]:
         """(the bearer token's user or None, the scheme), or the service's refusal. A Shared Key
-        caller holds the account key: every operation is open to it, as on the service."""
+        caller holds the account key: every operation is open to it, as on the service; a SAS
+        opens what it grants (:mod:`.sas`)."""
+        account = target.account
         token = bearer_token(request)
         if token is not None:
             return self._authorize_bearer(request, account, token, row.action), "Bearer"
@@ -298,6 +302,7 @@ class BlobService(FakeService):
             )
         if not request.args.get("sig"):
             raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
+        sas.authorize(request, target, row, self.backend)
         return None, "SAS"
 
     def _authorize_bearer(self, request: Request, account: str, token: str, action: str) -> str:

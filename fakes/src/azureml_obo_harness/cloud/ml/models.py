@@ -14,8 +14,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from azureml_obo_harness import values
+from azureml_obo_harness.cloud.blob import sas
 from azureml_obo_harness.cloud.blob.models import BlobBackend
 from azureml_obo_harness.cloud.http import ServiceError, not_modelled
 from azureml_obo_harness.cloud.ml.assets import CURATED_ENVIRONMENTS, AssetVersion
@@ -25,8 +27,6 @@ from azureml_obo_harness.cloud.ml.lifecycle import JobError, JobLifecycle, JobTi
 
 PROVIDER = "Microsoft.MachineLearningServices"
 DEFAULT_DATASTORE = "workspaceblobstore"
-FAKE_SAS_SIGNATURE = "ZmFrZS1zYXMtc2lnbmF0dXJl"
-"""The ``sig`` of every SAS the fake hands out (base64 of ``fake-sas-signature``)."""
 
 
 def iso_now() -> str:
@@ -300,7 +300,7 @@ class MlBackend:
         container = f"{workspace.workspace_id}-{suffix}"
         self.blob.create_container(workspace.storage_account, container)
         account = workspace.storage_account
-        sas = container_sas(user)
+        sas_query = container_sas(user, container=container, account=account)
         return {
             "blobReferenceForConsumption": {
                 "blobUri": f"https://{account}.blob.core.windows.net:443/{container}",
@@ -310,7 +310,7 @@ class MlBackend:
                 ),
                 "credential": {
                     "credentialType": "SAS",
-                    "sasUri": f"https://{account}.blob.core.windows.net/{container}?{sas}",
+                    "sasUri": f"https://{account}.blob.core.windows.net/{container}?{sas_query}",
                 },
             },
             "pendingUploadId": secrets.token_hex(16),
@@ -411,19 +411,39 @@ class FakeSasUser:
     tenant_id: str = values.TENANT_ID
 
 
-def container_sas(user: FakeSasUser, *, permissions: str = "rcwl") -> str:
-    """A user-delegation-SAS-shaped query string (without ``?``) whose ``sig`` is fake."""
+def container_sas(
+    user: FakeSasUser,
+    *,
+    container: str,
+    account: str = values.STORAGE_ACCOUNT,
+    permissions: str = "rcwl",
+) -> str:
+    """A user delegation SAS for ``container`` (query string without ``?``), shaped as the real
+    AzureML hands it out (the recorded ``sasUri``: ``skoid``..``skv``, ``sv=2021-10-04``,
+    ``sr=c``) and signed with the fake's user delegation key, so the fake Blob service verifies it
+    (:mod:`azureml_obo_harness.cloud.blob.sas`)."""
     now = datetime.now(timezone.utc).replace(microsecond=0)
     start, expiry = now - timedelta(minutes=5), now + timedelta(hours=8)
+    fields = {
+        "skoid": user.object_id,
+        "sktid": user.tenant_id,
+        "skt": _sas_time(start),
+        "ske": _sas_time(expiry),
+        "sks": "b",
+        "skv": "2019-07-07",
+        "sv": "2021-10-04",
+        "st": _sas_time(start),
+        "se": _sas_time(expiry),
+        "sr": "c",
+        "sp": permissions,
+    }
+    text = sas.string_to_sign(fields, sas.Target(account, container, ""), delegated=True)
+    fields["sig"] = sas.sign(values.USER_DELEGATION_KEY, text)
+    return urlencode(fields, quote_via=quote, safe="")
 
-    def stamp(moment: datetime) -> str:
-        return moment.strftime("%Y-%m-%dT%H%%3A%M%%3A%SZ")
 
-    return (
-        f"skoid={user.object_id}&sktid={user.tenant_id}&skt={stamp(start)}&ske={stamp(expiry)}"
-        f"&sks=b&skv=2019-07-07&sv=2021-10-04&st={stamp(start)}&se={stamp(expiry)}&sr=c"
-        f"&sp={permissions}&sig={FAKE_SAS_SIGNATURE}"
-    )
+def _sas_time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def user_error(status: int, message: str, *, inner: tuple[str, ...]) -> ServiceError:

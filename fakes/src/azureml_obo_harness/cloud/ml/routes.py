@@ -16,6 +16,7 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from azureml_obo_harness import values
 from azureml_obo_harness.cloud.http import ServiceError, bearer_token, token_claims
 from azureml_obo_harness.cloud.ml import arm
 from azureml_obo_harness.cloud.ml.arm import ARM_HOST, WORKSPACE_PATH, authenticate, ok
@@ -277,9 +278,18 @@ class MlService(FakeService):
         return ok(datastore_resource(workspace, _datastore_name(args["name"])))
 
     def list_datastore_secrets(self, request: Request, args: Mapping[str, Any]) -> Response:
-        authenticate(self.backend, request, args)
-        _datastore_name(args["name"])
-        sas = container_sas(_sas_user(request), permissions="rcuwdl")
+        workspace, _ = authenticate(self.backend, request, args)
+        name = _datastore_name(args["name"])
+        if name != DEFAULT_DATASTORE:
+            # An AccountKey datastore's secrets are the key (ARM's AccountKeyDatastoreSecrets):
+            # azure-ai-ml signs its log-download SAS with it, which the fake Blob now verifies.
+            return ok({"secretsType": "AccountKey", "key": values.STORAGE_ACCOUNT_KEY})
+        sas = container_sas(
+            _sas_user(request),
+            container=workspace.datastore_container,
+            account=workspace.storage_account,
+            permissions="rcuwdl",
+        )
         return ok({"secretsType": "Sas", "sasToken": f"?{sas}"})
 
 
