@@ -70,7 +70,7 @@ from azureml_obo_harness import values
 from azureml_obo_harness.cloud.blob.call import AUTHENTICATION_FAILED, StorageError
 from azureml_obo_harness.cloud.blob.models import BlobBackend
 from azureml_obo_harness.cloud.blob.operations import Operation
-from azureml_obo_harness.cloud.http import not_modelled
+from azureml_obo_harness.cloud.http import ServiceError, not_modelled
 
 SERVICE_MIN_VERSION = "2018-11-09"
 """The first ``sv`` whose string to sign the fake models (``sr`` and the snapshot time signed)."""
@@ -339,9 +339,10 @@ def _check_permission(
 
 
 def _exists(backend: BlobBackend, target: Target) -> bool:
+    """Whether the blob exists (a missing container or blob: the service's 404s, so no)."""
     try:
         backend.get_blob(target.account, target.container, target.blob)
-    except Exception:
+    except ServiceError:
         return False
     return True
 
