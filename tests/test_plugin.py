@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 from azureml_obo_harness.scan import scan_text
-from azureml_obo_harness.values import SECRET_VALUE, USER_DELEGATION_KEY
+from azureml_obo_harness.values import SECRET_VALUE, STORAGE_ACCOUNT_KEY, USER_DELEGATION_KEY
 
 from tests.cloud.conftest import allowed_hosts  # loopback only: the inner runs' fake Azure
 from tests.inner_runs import INNER_RUN_OPTIONS, preload_inner_run_imports
@@ -100,6 +100,33 @@ def test_a_user_delegation_sas_records_with_the_fake_key_and_replays_offline(
     run_pytest(pytester, "--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
     text = (pytester.path / "cassettes/test_sas.test_child_sas.yaml").read_text()
     assert f"<Value>{USER_DELEGATION_KEY}</Value>" in text
+    assert scan_text(text) == []
+
+    run_pytest(pytester, "--block-network").assert_outcomes(passed=1)
+
+
+ACCOUNT_KEY_TEST = """
+import pytest
+from azure.ai.ml import MLClient
+from azure.storage.blob import BlobClient
+
+@pytest.mark.vcr
+def test_key(azure_credential, azure_coordinates):
+    c = azure_coordinates
+    ml = MLClient(azure_credential, c.subscription_id, c.resource_group, c.workspace_name)
+    store = ml.datastores.get("workspaceartifactstore", include_secrets=True)
+    blob = BlobClient.from_blob_url(c.blob_url, credential=store.credentials.account_key)
+    assert blob.download_blob().readall()
+"""
+
+
+def test_a_datastores_account_key_records_as_the_fake_key_and_signs_in_replay(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_key=ACCOUNT_KEY_TEST)
+    run_pytest(pytester, "--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
+    text = (pytester.path / "cassettes/test_key.test_key.yaml").read_text()
+    assert STORAGE_ACCOUNT_KEY in text  # the listSecrets key: base64 the SDK can sign with
     assert scan_text(text) == []
 
     run_pytest(pytester, "--block-network").assert_outcomes(passed=1)

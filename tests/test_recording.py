@@ -13,6 +13,7 @@ Azure's session restores ``os.environ`` and stops with the inner run).
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -122,6 +123,28 @@ def test_a_jobs_git_properties_become_the_fakes_and_its_commit_goes_everywhere()
     fake_commit = values.SOURCE_CONTROL["mlflow.source.git.commit"]
     assert job["properties"]["description"] == f"built at {fake_commit}"
     assert scan_text(json.dumps(job), real_values=sanitizer.real_values) == []
+
+
+def test_a_storage_account_key_becomes_the_fake_key_a_replay_can_sign_with() -> None:
+    # A datastore's listSecrets key signs jobs.stream's SAS, a connection string's signs Shared
+    # Key: "sanitized" is no base64, so a replayed SDK could not sign with it.
+    real_key = base64.b64encode(bytes(range(64))).decode()  # a real key's shape: 88 characters
+    connection = f"DefaultEndpointsProtocol=https;AccountName=real;AccountKey={real_key};"
+    body = {
+        "secretsType": "AccountKey",
+        "key": real_key,
+        "note": connection,
+        "fake": {"key": values.STORAGE_ACCOUNT_KEY},
+    }
+    sanitizer = Sanitizer()
+    text = json.dumps(sanitizer.interaction(_interaction(body)), default=str)
+    sanitized = json.loads(json.loads(text)["response"]["body"]["string"])
+
+    assert real_key not in text
+    assert sanitized["key"] == sanitized["fake"]["key"] == values.STORAGE_ACCOUNT_KEY
+    assert f"AccountKey={values.STORAGE_ACCOUNT_KEY};" in sanitized["note"]
+    assert base64.b64decode(values.STORAGE_ACCOUNT_KEY, validate=True)
+    assert scan_text(text, real_values=sanitizer.real_values) == []
 
 
 def test_a_runs_user_ids_are_sanitized_and_a_real_puid_is_a_finding() -> None:

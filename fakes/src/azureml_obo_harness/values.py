@@ -29,8 +29,9 @@ STORAGE_ACCOUNT = "fakestorage"
 STORAGE_ACCOUNT_KEY = "ZmFrZS1zdG9yYWdlLWFjY291bnQta2V5"
 """The account key of every fake storage account (Shared Key requests are signed with it): base64,
 as the SDKs decode it to sign, of ``fake-storage-account-key``. Shorter than a real key (base64 of
-64 bytes), so the leak scan's account-key shape does not take it for one; the sanitizer makes it
-``sanitized`` in a cassette like any other key."""
+64 bytes), so the leak scan's account-key shape does not take it for one. The sanitizer keeps it
+and makes a real account key this one (a connection string's ``AccountKey=``, a datastore's
+``listSecrets`` key), so a replayed SDK can still sign with it."""
 COMPUTE_NAME = "cpu-cluster"
 PARENT_RUN_ID = "fake-parent-run"
 BLOB_CONTAINER = "fake-data"

@@ -152,6 +152,15 @@ class Sanitizer:
         self.remember_secret(real)
         return SANITIZED
 
+    def _account_key(self, real: str) -> str:
+        """A storage account key becomes the fake one, base64 as the real one is: the SDKs decode
+        an account key to sign with it (a datastore's ``listSecrets`` key signs ``jobs.stream``'s
+        SAS; a connection string's signs Shared Key), so a replay still can."""
+        if is_placeholder(real):
+            return real
+        self.remember(real, values.STORAGE_ACCOUNT_KEY)
+        return values.STORAGE_ACCOUNT_KEY
+
     def _scrub_secret_shapes(self, text: str) -> str:
         """Whatever looks like a credential, wherever it is: what the leak scan looks for."""
         text = JWT.sub(lambda m: m[0] if is_fake_token(m[0]) else self._secret(m[0]), text)
@@ -165,7 +174,12 @@ class Sanitizer:
         for pattern in (BEARER, SAS_SIG):
             text = pattern.sub(group, text)
         text = ACCOUNT_KEY.sub(
-            lambda m: group(m) if m.group(1) is not None else self._secret(m[0]), text
+            lambda m: (
+                m[0].replace(m[1], self._account_key(m[1]))
+                if m.group(1) is not None
+                else self._account_key(m[0])
+            ),
+            text,
         )
         text = CONNECTION_SECRET.sub(
             lambda m: m[0] if is_placeholder(m[1]) else m[0].replace(m[1], self._secret(m[1])), text
@@ -204,6 +218,8 @@ class Sanitizer:
         if name in SECRET_FIELDS:
             if not data or is_placeholder(data):
                 return data
+            if ACCOUNT_KEY.fullmatch(data):  # a datastore's AccountKey secret, an accountKey field
+                return self._account_key(data)
             if len(data) >= MIN_REAL_VALUE_LENGTH:  # a short one would be replaced everywhere
                 self.remember(data, SANITIZED)
             return SANITIZED

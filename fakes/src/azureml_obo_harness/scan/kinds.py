@@ -60,7 +60,8 @@ KINDS: dict[str, Kind] = {
             "a storage account key",
             "A 64-byte base64 key (88 characters ending ==) or a connection string's "
             "AccountKey=: full control of a storage account.",
-            RERECORD + "replace it with 'sanitized'; rotate the key if it was real.",
+            RERECORD + "replace it with the fake key values.STORAGE_ACCOUNT_KEY (a replay can "
+            "still sign with it); rotate the key if it was real.",
         ),
         Kind(
             "connection-string",

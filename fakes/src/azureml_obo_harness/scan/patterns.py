@@ -125,7 +125,7 @@ _FAKE_NETWORKS = tuple(
 _PLACEHOLDERS = frozenset(
     {"", SANITIZED, "redacted", "[redacted]", "<redacted>", "removed", "null", "none", "***"}
 )
-_FAKE_SHAPED = frozenset({values.USER_DELEGATION_KEY})
+_FAKE_SHAPED = frozenset({values.USER_DELEGATION_KEY, values.STORAGE_ACCOUNT_KEY})
 """Fakes that must keep a real value's shape (base64 the SDK decodes), so cannot say ``fake``."""
 _VAULT_HOST = re.compile(
     r"\.vault\.(?:azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)$", re.I

@@ -64,7 +64,7 @@ def line_hits(line: str, real_values: Sequence[str] = ()) -> Iterator[Hit]:
             yield "sas-signature", f"a SAS signature: sig={redact(match.group(1))}", match[1]
     for match in ACCOUNT_KEY.finditer(line):
         key = match.group(1) if match.group(1) is not None else match.group(0)
-        if key != SANITIZED:
+        if key not in (SANITIZED, values.STORAGE_ACCOUNT_KEY):  # the fake key signs in replay
             yield "account-key", f"a storage account key: {redact(key)}", key
     for match in CONNECTION_SECRET.finditer(line):
         if not is_placeholder(match.group(1)):
