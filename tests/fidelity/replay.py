@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 from azureml_obo_harness.cloud import FakeAzure
-from azureml_obo_harness.cloud.ml.models import FakeSasUser, container_sas
+from azureml_obo_harness.cloud.ml.models import FakeSasUser, account_sas, container_sas
 from azureml_obo_harness.tokens import mint_token
 
 from tests.fidelity import worlds
@@ -124,7 +124,11 @@ def _with_fake_sas(uri: str) -> str:
     ]
     account = (parts.hostname or "").split(".", 1)[0]
     container = parts.path.lstrip("/").split("/", 1)[0]
-    fake_sas = container_sas(FakeSasUser(), container=container, account=account)
+    recorded = dict(parse_qsl(parts.query))
+    if "ss" in recorded or "srt" in recorded:  # the recorded SAS was an account SAS
+        fake_sas = account_sas(account=account, permissions=recorded.get("sp", "rcuwdl"))
+    else:
+        fake_sas = container_sas(FakeSasUser(), container=container, account=account)
     signed = urlencode(query) + ("&" if query else "") + fake_sas
     return urlunsplit((parts.scheme, parts.netloc, parts.path, signed, parts.fragment))
 

@@ -43,8 +43,15 @@ silent). Refusals, worded as the service words them:
   ``AuthorizationProtocolMismatch``, ``AuthorizationSourceIPMismatch``, and ``AuthorizationFailure``
   for an operation a service SAS cannot call (container create/delete/ACL/leases...).
 
-What the fake does not model is a 501 naming it, never accepted unchecked: account SAS (``ss``,
-``srt``), stored access policies (``si``), an ``sv`` before 2018-11-09 (or, for a user delegation
+An **account SAS** (``ss``, ``srt``: what AzureML's ``listSecrets`` hands out for the default
+datastore, ``ss=bf&srt=co`` in the recordings) is verified too: its string to sign (the account,
+``sp ss srt st se sip spr sv``, ``ses`` from 2020-12-06), the time frame, protocol and IP, then
+``ss`` must name the blob service (else 403 ``AuthorizationServiceMismatch``), ``srt`` the
+operation's level (``s`` account, ``c`` container, ``o`` blob) and ``sp`` the operation's letters;
+an operation :data:`PERMISSIONS` does not list is a 501 under an account SAS.
+
+What the fake does not model is a 501 naming it, never accepted unchecked: stored access policies
+(``si``), an ``sv`` before 2018-11-09 (or, for a user delegation
 SAS, between 2025-07-05 and 2026-04-06, whose string to sign is not documented where we looked),
 snapshot/version/directory SAS (``sr`` ``bs``, ``bv``, ``d``), encryption scopes (``ses``),
 response header overrides (``rscc``...), user-bound SAS (``sduoid``), agent object ids
@@ -86,8 +93,6 @@ with service version 2026-04-06, and signs them for every user delegation SAS)."
 MAX_KEY_LIFETIME = timedelta(days=7)
 DELEGATION_FIELDS = ("skoid", "sktid", "skt", "ske", "sks", "skv")
 UNMODELLED_FIELDS = {
-    "ss": "account SAS (ss, srt)",
-    "srt": "account SAS (ss, srt)",
     "si": "a stored access policy (si)",
     "ses": "an encryption scope (ses)",
     "sduoid": "a user-bound SAS (sduoid: the SAS needs the named user's bearer token too)",
@@ -160,6 +165,9 @@ def authorize(request: Request, target: Target, row: Operation, backend: BlobBac
     (or the fake's 501 for what it does not model)."""
     fields = {name: request.args.get(name, "") for name in request.args}
     _refuse_unmodelled(fields, row)
+    if "ss" in fields or "srt" in fields:
+        _authorize_account_sas(request, fields, target, row, backend)
+        return
     delegated = any(name in fields for name in DELEGATION_FIELDS)
     version = fields.get("sv", "")
     _check_version(version, delegated, row)
@@ -214,6 +222,69 @@ def string_to_sign(fields: Mapping[str, str], target: Target, *, delegated: bool
         lines += [fields.get("srh", ""), fields.get("srq", "")]
     lines += [fields.get(name, "") for name in ("rscc", "rscd", "rsce", "rscl", "rsct")]
     return "\n".join(lines)
+
+
+def account_string_to_sign(fields: Mapping[str, str], account: str) -> str:
+    """An account SAS's string to sign ("Create an account SAS"; azure-storage-blob's
+    ``add_account_signature``): the account, then ``sp ss srt st se sip spr sv``, ``ses`` from
+    2020-12-06, each line ended by a newline."""
+    names = ["sp", "ss", "srt", "st", "se", "sip", "spr", "sv"]
+    if fields.get("sv", "") >= ENCRYPTION_SCOPE_VERSION:
+        names.append("ses")
+    return account + "\n" + "".join(f"{fields.get(name, '')}\n" for name in names)
+
+
+RESOURCE_TYPE_OF_LEVEL = {"account": "s", "container": "c", "blob": "o"}
+"""The ``srt`` letter an operation at each level needs: service, container, object."""
+
+
+def _authorize_account_sas(
+    request: Request,
+    fields: Mapping[str, str],
+    target: Target,
+    row: Operation,
+    backend: BlobBackend,
+) -> None:
+    """An account SAS (``ss``, ``srt``; signed with the account key), as the service checks it:
+    the signature, the time frame, protocol and IP, then the service (``b``), the resource type of
+    the operation's level and ``sp`` (the letters :data:`PERMISSIONS` names; an operation it does
+    not list is a 501: which letters the service asks of it under an account SAS is not modelled)."""
+    _check_version(fields.get("sv", ""), False, row)
+    start, expiry = _instant(fields.get("st", "")), _instant(fields.get("se", ""))
+    key = backend.account_key(target.account)
+    if key is None:
+        raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
+    text = account_string_to_sign(fields, target.account)
+    try:
+        base64.b64decode(fields.get("sig", ""), validate=True)
+        good = hmac.compare_digest(sign(key, text), fields.get("sig", ""))
+    except (binascii.Error, ValueError):
+        good = False
+    if not good:
+        raise _failed(f"Signature did not match. String to sign used was {text}")
+    _check_time(start, expiry)
+    _check_protocol_and_ip(fields, request)
+    if "b" not in fields.get("ss", ""):
+        raise StorageError(
+            403,
+            "AuthorizationServiceMismatch",
+            "This request is not authorized to perform this operation using this service.",
+        )
+    if RESOURCE_TYPE_OF_LEVEL[row.level] not in fields.get("srt", ""):
+        raise StorageError(
+            403,
+            "AuthorizationResourceTypeMismatch",
+            "This request is not authorized to perform this operation using this resource type.",
+        )
+    needed = PERMISSIONS.get(row.rest_name)
+    if needed is None:
+        raise not_modelled(
+            "blob",
+            row.rest_name,
+            "for an account SAS: which sp letters the service asks of this operation under an "
+            "account SAS is not modelled (the fake checks blob reads, writes, deletes and listing).",
+        )
+    _require_permission(fields.get("sp", ""), needed, target, row, backend)
 
 
 def sign(key: str, text: str) -> str:
@@ -327,7 +398,13 @@ def _check_permission(
             "AuthorizationResourceTypeMismatch",
             "This request is not authorized to perform this operation using this resource type.",
         )
-    granted = fields.get("sp", "")
+    _require_permission(fields.get("sp", ""), needed, target, row, backend)
+
+
+def _require_permission(
+    granted: str, needed: str, target: Target, row: Operation, backend: BlobBackend
+) -> None:
+    """One of the ``needed`` letters must be ``granted`` (``w`` to create over an existing blob)."""
     if row.rest_name in CREATING and _exists(backend, target):
         needed = "w"
     if not any(letter in granted for letter in needed):

@@ -442,6 +442,24 @@ def container_sas(
     return urlencode(fields, quote_via=quote, safe="")
 
 
+def account_sas(*, account: str = values.STORAGE_ACCOUNT, permissions: str = "rcuwdl") -> str:
+    """An account SAS for the Blob service's containers and blobs (query string without ``?``),
+    shaped as AzureML's ``listSecrets`` hands one out for the default datastore (the recorded
+    blob requests carry ``sv``, ``se``, ``srt=co``, ``ss=bf``, ``sp=rcuwdl``, ``sig``) and signed
+    with the account key, so the fake Blob service verifies it."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    fields = {
+        "sv": "2021-10-04",
+        "se": _sas_time(now + timedelta(hours=8)),
+        "srt": "co",
+        "ss": "bf",
+        "sp": permissions,
+    }
+    text = sas.account_string_to_sign(fields, account)
+    fields["sig"] = sas.sign(values.STORAGE_ACCOUNT_KEY, text)
+    return urlencode(fields, quote_via=quote, safe="")
+
+
 def _sas_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 

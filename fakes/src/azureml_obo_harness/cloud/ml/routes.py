@@ -27,7 +27,7 @@ from azureml_obo_harness.cloud.ml.models import (
     Creator,
     FakeSasUser,
     MlBackend,
-    container_sas,
+    account_sas,
 )
 from azureml_obo_harness.cloud.ml.run_history import REGIONAL_HOST, RunHistoryRoutes
 from azureml_obo_harness.cloud.ml.workspace import (
@@ -284,12 +284,8 @@ class MlService(FakeService):
             # An AccountKey datastore's secrets are the key (ARM's AccountKeyDatastoreSecrets):
             # azure-ai-ml signs its log-download SAS with it, which the fake Blob now verifies.
             return ok({"secretsType": "AccountKey", "key": values.STORAGE_ACCOUNT_KEY})
-        sas = container_sas(
-            _sas_user(request),
-            container=workspace.datastore_container,
-            account=workspace.storage_account,
-            permissions="rcuwdl",
-        )
+        # The default datastore's secret is an account SAS, as the recorded answer's is.
+        sas = account_sas(account=workspace.storage_account)
         return ok({"secretsType": "Sas", "sasToken": f"?{sas}"})
 
 
