@@ -186,13 +186,7 @@ def authorize(request: Request, target: Target, row: Operation, backend: BlobBac
     if key is None:
         raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
     text = string_to_sign(fields, target, delegated=delegated)
-    try:
-        base64.b64decode(fields.get("sig", ""), validate=True)
-        good = hmac.compare_digest(sign(key, text), fields.get("sig", ""))
-    except (binascii.Error, ValueError):
-        good = False
-    if not good:
-        raise _failed(f"Signature did not match. String to sign used was {text}")
+    _check_signature(fields.get("sig", ""), key, text)
     _check_time(start, expiry)
     _check_protocol_and_ip(fields, request)
     _check_permission(fields, resource, target, row, backend)
@@ -255,13 +249,7 @@ def _authorize_account_sas(
     if key is None:
         raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
     text = account_string_to_sign(fields, target.account)
-    try:
-        base64.b64decode(fields.get("sig", ""), validate=True)
-        good = hmac.compare_digest(sign(key, text), fields.get("sig", ""))
-    except (binascii.Error, ValueError):
-        good = False
-    if not good:
-        raise _failed(f"Signature did not match. String to sign used was {text}")
+    _check_signature(fields.get("sig", ""), key, text)
     _check_time(start, expiry)
     _check_protocol_and_ip(fields, request)
     if "b" not in fields.get("ss", ""):
@@ -294,6 +282,17 @@ def sign(key: str, text: str) -> str:
 
 
 # -- checks --------------------------------------------------------------------------------------
+
+
+def _check_signature(signature: str, key: str, text: str) -> None:
+    """``signature`` must be ``key``'s of ``text``, else the service's "Signature did not match"."""
+    try:
+        base64.b64decode(signature, validate=True)
+        good = hmac.compare_digest(sign(key, text), signature)
+    except (binascii.Error, ValueError):
+        good = False
+    if not good:
+        raise _failed(f"Signature did not match. String to sign used was {text}")
 
 
 def _refuse_unmodelled(fields: Mapping[str, str], row: Operation) -> None:
