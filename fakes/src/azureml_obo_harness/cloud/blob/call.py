@@ -53,6 +53,17 @@ class StorageError(ServiceError):
         self.details = dict(details or {})
 
 
+def authentication_failed(detail: str) -> StorageError:
+    """The service's 403 ``AuthenticationFailed`` whose ``<AuthenticationErrorDetail>`` says why
+    (a Shared Key or SAS signature, a date, an account)."""
+    return StorageError(
+        403,
+        "AuthenticationFailed",
+        AUTHENTICATION_FAILED,
+        details={"AuthenticationErrorDetail": detail},
+    )
+
+
 def invalid_xml_document(detail: str = "") -> StorageError:
     """The service's 400 for a body that is not the XML document the operation takes."""
     message = "XML specified is not syntactically valid."

@@ -63,7 +63,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import ipaddress
 from collections.abc import Mapping
@@ -74,9 +73,14 @@ from email.utils import format_datetime
 from werkzeug.wrappers import Request
 
 from azureml_obo_harness import values
-from azureml_obo_harness.cloud.blob.call import AUTHENTICATION_FAILED, StorageError
+from azureml_obo_harness.cloud.blob.call import (
+    AUTHENTICATION_FAILED,
+    StorageError,
+    authentication_failed,
+)
 from azureml_obo_harness.cloud.blob.models import BlobBackend
 from azureml_obo_harness.cloud.blob.operations import Operation
+from azureml_obo_harness.cloud.blob.shared_key import sign as sign  # a SAS is signed alike
 from azureml_obo_harness.cloud.http import ServiceError, not_modelled
 
 SERVICE_MIN_VERSION = "2018-11-09"
@@ -173,7 +177,7 @@ def authorize(request: Request, target: Target, row: Operation, backend: BlobBac
     _check_version(version, delegated, row)
     resource = fields.get("sr", "")
     if not resource:
-        raise _failed("sr is mandatory. Cannot be empty")
+        raise authentication_failed("sr is mandatory. Cannot be empty")
     if resource not in ("b", "c"):
         raise not_modelled(
             "blob",
@@ -275,12 +279,6 @@ def _authorize_account_sas(
     _require_permission(fields.get("sp", ""), needed, target, row, backend)
 
 
-def sign(key: str, text: str) -> str:
-    """The SAS signature of ``text``: base64 HMAC-SHA256 keyed with the decoded ``key``."""
-    digest = hmac.new(base64.b64decode(key), text.encode("utf-8"), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
-
-
 # -- checks --------------------------------------------------------------------------------------
 
 
@@ -292,7 +290,7 @@ def _check_signature(signature: str, key: str, text: str) -> None:
     except (binascii.Error, ValueError):
         good = False
     if not good:
-        raise _failed(f"Signature did not match. String to sign used was {text}")
+        raise authentication_failed(f"Signature did not match. String to sign used was {text}")
 
 
 def _refuse_unmodelled(fields: Mapping[str, str], row: Operation) -> None:
@@ -341,14 +339,16 @@ def _delegation_key(fields: Mapping[str, str]) -> str | None:
 def _check_time(start: datetime | None, expiry: datetime | None) -> None:
     now = datetime.now(timezone.utc)
     if expiry is None:
-        raise _failed("Signed expiry time must be specified")  # unreachable for a signed se
+        raise authentication_failed(
+            "Signed expiry time must be specified"
+        )  # unreachable for a signed se
     if start is not None and expiry <= start:
-        raise _failed(
+        raise authentication_failed(
             f"Signed expiry time [{_http(expiry)}] must be after signed start time [{_http(start)}]"
         )
     if (start is not None and now < start) or now >= expiry:
         shown = _http(start) if start is not None else ""
-        raise _failed(
+        raise authentication_failed(
             f"Signature not valid in the specified time frame: Start [{shown}] - Expiry "
             f"[{_http(expiry)}] - Current [{_http(now)}]"
         )
@@ -435,7 +435,7 @@ def _instant(text: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(shown)
     except ValueError:
-        raise _failed("Signature fields not well formed.") from None
+        raise authentication_failed("Signature fields not well formed.") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
@@ -443,12 +443,3 @@ def _instant(text: str) -> datetime | None:
 
 def _http(moment: datetime) -> str:
     return format_datetime(moment.astimezone(timezone.utc).replace(microsecond=0), usegmt=True)
-
-
-def _failed(detail: str) -> StorageError:
-    return StorageError(
-        403,
-        "AuthenticationFailed",
-        AUTHENTICATION_FAILED,
-        details={"AuthenticationErrorDetail": detail},
-    )

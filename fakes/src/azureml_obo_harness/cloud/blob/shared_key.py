@@ -56,9 +56,9 @@ from urllib.parse import quote, unquote, urlsplit
 from werkzeug.wrappers import Request
 
 from azureml_obo_harness.cloud.blob.call import (
-    AUTHENTICATION_FAILED,
     RAW_HEADERS_KEY,
     StorageError,
+    authentication_failed,
 )
 from azureml_obo_harness.cloud.blob.models import BlobBackend
 
@@ -96,7 +96,7 @@ def authenticate(request: Request, account: str, backend: BlobBackend) -> None:
     claimed, signature = _credentials(request.headers.get("Authorization", ""))
     key = backend.account_key(claimed)
     if key is None:
-        raise _failed(
+        raise authentication_failed(
             "Cannot find the claimed account when trying to GetProperties for the account "
             f"{claimed}."
         )
@@ -106,14 +106,15 @@ def authenticate(request: Request, account: str, backend: BlobBackend) -> None:
         raise StorageError(400, "InvalidAuthenticationInfo", INVALID_AUTHENTICATION_INFO) from None
     text = string_to_sign(request, account)
     if not hmac.compare_digest(sign(key, text), signature):
-        raise _failed(
+        raise authentication_failed(
             f"The MAC signature found in the HTTP request '{signature}' is not the same as any "
             f"computed signature. Server used following string to sign: '{text}'."
         )
 
 
 def sign(key: str, text: str) -> str:
-    """The Shared Key signature of ``text``: base64 HMAC-SHA256 keyed with the decoded ``key``."""
+    """The signature of ``text`` with a storage key (Shared Key's, and a SAS's: :mod:`.sas`):
+    base64 HMAC-SHA256 keyed with the decoded ``key``."""
     digest = hmac.new(base64.b64decode(key), text.encode("utf-8"), hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
 
@@ -208,22 +209,13 @@ def _check_date(request: Request) -> None:
     """The request's ``x-ms-date`` (else ``Date``) must be given, parse, and be recent."""
     text = request.headers.get("x-ms-date") or request.headers.get("Date")
     if not text:
-        raise _failed("Request date header not specified")
+        raise authentication_failed("Request date header not specified")
     try:
         moment = parsedate_to_datetime(text)
     except (TypeError, ValueError):
-        raise _failed("The Date header in the request is incorrect.") from None
+        raise authentication_failed("The Date header in the request is incorrect.") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     if moment < datetime.now(timezone.utc) - MAX_REQUEST_AGE:
         shown = format_datetime(moment.astimezone(timezone.utc), usegmt=True)
-        raise _failed(f"Request date header too old: '{shown}'")
-
-
-def _failed(detail: str) -> StorageError:
-    return StorageError(
-        403,
-        "AuthenticationFailed",
-        AUTHENTICATION_FAILED,
-        details={"AuthenticationErrorDetail": detail},
-    )
+        raise authentication_failed(f"Request date header too old: '{shown}'")
