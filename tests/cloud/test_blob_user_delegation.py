@@ -13,9 +13,12 @@ import pytest
 from azure.ai.ml.identity import AzureMLOnBehalfOfCredential
 from azure.core.exceptions import HttpResponseError
 from azure.storage.blob import (
+    AccountSasPermissions,
     BlobClient,
     BlobServiceClient,
+    ResourceTypes,
     UserDelegationKey,
+    generate_account_sas,
     generate_blob_sas,
 )
 from azureml_obo_harness import values
@@ -110,14 +113,23 @@ def test_a_key_within_seven_days_is_given(fake_azure_env: FakeAzure) -> None:
 
 def test_a_sas_cannot_ask_for_a_key(fake_azure: FakeAzure) -> None:
     now = datetime.now(timezone.utc)
-    response = session_for(fake_azure).post(
-        f"{ACCOUNT_URL}/?restype=service&comp=userdelegationkey&sv=2025-11-05&sig=invented",
-        data=KEY_INFO.format(start=iso(now), expiry=iso(now + timedelta(hours=1))),
-        headers={"x-ms-version": "2025-11-05"},
+    valid = generate_account_sas(
+        values.STORAGE_ACCOUNT,
+        values.STORAGE_ACCOUNT_KEY,
+        ResourceTypes(service=True, container=True, object=True),
+        AccountSasPermissions(read=True, write=True),
+        expiry=now + timedelta(minutes=30),
     )
+    for sas in (valid, "sv=2025-11-05&sig=invented"):  # signed or not: no key for a SAS
+        response = session_for(fake_azure).post(
+            f"{ACCOUNT_URL}/?restype=service&comp=userdelegationkey&{sas}",
+            data=KEY_INFO.format(start=iso(now), expiry=iso(now + timedelta(hours=1))),
+            headers={"x-ms-version": "2025-11-05"},
+        )
 
-    assert response.status_code == 403
-    assert response.headers["x-ms-error-code"] == "AuthenticationFailed"
+        assert response.status_code == 403
+        assert response.headers["x-ms-error-code"] == "AuthenticationFailed"
+        assert "<AuthenticationErrorDetail>" not in response.text
 
 
 @pytest.mark.parametrize(

@@ -140,6 +140,9 @@ PERMISSIONS: dict[str, str] = {
 delegation SAS. ``c`` creates a new blob only: over an existing one ``w`` is needed (docs: Create
 "write a new blob"; Azurite checks the same). Operations not listed (container create, delete,
 metadata, ACL, leases; the account's operations) are the service's ``AuthorizationFailure``."""
+OAUTH_ONLY = frozenset({"Service_GetUserDelegationKey"})
+"""Operations only a bearer token may call: a SAS request is the 403 ``AuthenticationFailed``
+without a detail, before its signature is looked at."""
 CREATING = frozenset(
     {"BlockBlob_Upload", "PageBlob_Create", "AppendBlob_Create"}
     | {"Blob_StartCopyFromURL", "Blob_CopyFromURL"}
@@ -167,6 +170,8 @@ def is_sas(request: Request) -> bool:
 def authorize(request: Request, target: Target, row: Operation, backend: BlobBackend) -> None:
     """Verify the request's SAS for ``row`` on ``target``; return, or raise the service's refusal
     (or the fake's 501 for what it does not model)."""
+    if row.rest_name in OAUTH_ONLY:  # whatever the SAS, valid or not (cloud/blob/delegation.py)
+        raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
     fields = {name: request.args.get(name, "") for name in request.args}
     _refuse_unmodelled(fields, row)
     if "ss" in fields or "srt" in fields:
