@@ -221,6 +221,7 @@ def test_a_malformed_shared_key_header_is_400_invalid_authentication_info(
         ("yesterday", "The Date header in the request is incorrect."),
         (HOUR_AGO, f"Request date header too old: '{HOUR_AGO}'"),
     ],
+    ids=["missing", "unparsable", "an hour old"],  # the same on every xdist worker: no clock
 )
 def test_a_missing_bad_or_old_date_is_403_naming_it(
     fake_azure: FakeAzure, date: str | None, expected: str
