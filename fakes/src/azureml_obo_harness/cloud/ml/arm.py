@@ -87,6 +87,14 @@ def authenticate(
 ) -> tuple[Workspace, str]:
     """For an ARM request: the workspace and the caller's display name, or ARM's 401, its 400 for
     a missing or unregistered api-version, or the 404 for an unknown workspace."""
+    workspace, claims = authenticate_caller(backend, request, args)
+    return workspace, display_name(claims)
+
+
+def authenticate_caller(
+    backend: MlBackend, request: Request, args: Mapping[str, Any]
+) -> tuple[Workspace, dict[str, Any]]:
+    """:func:`authenticate`, with the caller's token claims instead of their display name."""
     claims = caller(request)
     version = request.args.get("api-version")
     if not version:
@@ -105,7 +113,7 @@ def authenticate(
             ),
         )
     workspace = backend.workspace(args["subscription"], args["resource_group"], args["workspace"])
-    return workspace, display_name(claims)
+    return workspace, claims
 
 
 def resource_type(path: str) -> str:

@@ -221,11 +221,14 @@ class MlService(FakeService):
         return ok(job.as_resource(request.args.get("api-version")))
 
     def create_or_update_job(self, request: Request, args: Mapping[str, Any]) -> Response:
-        workspace, user = authenticate(self.backend, request, args)
+        workspace, claims = arm.authenticate_caller(self.backend, request, args)
         properties = arm.properties_of(request)
-        creator = Creator.of(arm.caller(request))
         job, created = self.backend.put_job(
-            workspace, args["name"], properties, user, creator=creator
+            workspace,
+            args["name"],
+            properties,
+            arm.display_name(claims),
+            creator=Creator.of(claims),
         )
         return ok(
             job.as_resource(request.args.get("api-version")),
