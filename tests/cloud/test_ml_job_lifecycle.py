@@ -44,9 +44,15 @@ def stream_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return slept
 
 
-def child_job(code: Path, *, name: str = "child", run: str = "python main.py") -> Command:
+def child_job(
+    *, code: Path | None = None, name: str = "child", run: str = "python main.py"
+) -> Command:
+    """The child as OBO code submits it, through ``MLClient.jobs.create_or_update``: without a
+    code folder unless given one. What these tests follow is the job after its PUT, which is the
+    same either way; uploading the code is ``tests/cloud/test_ml_jobs.py``'s subject (seven
+    requests, 33 ms of a 62 ms submission here), and the samples' test below uploads it."""
     return command(
-        code=str(code),
+        code=None if code is None else str(code),
         command=run,
         environment=ENVIRONMENT,
         compute="cpu-cluster",
@@ -75,9 +81,9 @@ def submit_raw(azure: FakeAzure, name: str, *, parent: str | None = None) -> Non
 
 
 def test_a_child_moves_from_starting_to_completed_while_it_is_polled(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path
+    fake_azure_env: FakeAzure, ml_client: MLClient
 ) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
     seen = [ml_client.jobs.get("child").status]
 
     for _ in range(4):
@@ -88,10 +94,10 @@ def test_a_child_moves_from_starting_to_completed_while_it_is_polled(
 
 
 def test_polling_with_auto_advance_ends_after_a_known_number_of_polls(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path
+    fake_azure_env: FakeAzure, ml_client: MLClient
 ) -> None:
     fake_azure_env.auto_advance_jobs(10)
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
 
     polls = 1
     while ml_client.jobs.get("child").status not in {"Completed", "Failed", "Canceled"}:
@@ -100,11 +106,9 @@ def test_polling_with_auto_advance_ends_after_a_known_number_of_polls(
     assert polls == 4  # 10 s Starting + 30 s Running, 10 s per poll
 
 
-def test_a_job_chosen_to_fail_ends_failed(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path
-) -> None:
+def test_a_job_chosen_to_fail_ends_failed(fake_azure_env: FakeAzure, ml_client: MLClient) -> None:
     fake_azure_env.fail_job("child")
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
 
     fake_azure_env.advance_jobs()
 
@@ -112,9 +116,9 @@ def test_a_job_chosen_to_fail_ends_failed(
 
 
 def test_a_running_job_chosen_to_fail_ends_failed(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path
+    fake_azure_env: FakeAzure, ml_client: MLClient
 ) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
     fake_azure_env.ml_clock.advance(15)
 
     fake_azure_env.fail_job("child")
@@ -124,9 +128,9 @@ def test_a_running_job_chosen_to_fail_ends_failed(
 
 
 def test_cancel_is_a_202_with_the_operation_to_poll(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path
+    fake_azure_env: FakeAzure, ml_client: MLClient
 ) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
     fake_azure_env.clear_requests()
 
     ml_client.jobs.begin_cancel("child").result()
@@ -138,9 +142,9 @@ def test_cancel_is_a_202_with_the_operation_to_poll(
 
 
 def test_a_canceled_job_stays_canceled_as_the_clock_moves(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path
+    fake_azure_env: FakeAzure, ml_client: MLClient
 ) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
     ml_client.jobs.begin_cancel("child").result()
 
     fake_azure_env.ml_clock.advance(3600)
@@ -175,10 +179,8 @@ def test_jobs_list_follows_next_links_page_by_page(
     assert operations(fake_azure_env) == ["ml/list_jobs"] * 3
 
 
-def test_jobs_list_filters_by_tag(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path
-) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+def test_jobs_list_filters_by_tag(fake_azure_env: FakeAzure, ml_client: MLClient) -> None:
+    ml_client.jobs.create_or_update(child_job())
     submit_raw(fake_azure_env, "untagged")
 
     tagged = ml_client.jobs.list(tag="starter_run")
@@ -187,9 +189,9 @@ def test_jobs_list_filters_by_tag(
 
 
 def test_an_archived_job_leaves_the_active_list_and_restore_brings_it_back(
-    ml_client: MLClient, code_dir: Path
+    ml_client: MLClient,
 ) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
 
     ml_client.jobs.archive("child")
     active = [job.name for job in ml_client.jobs.list()]
@@ -201,9 +203,9 @@ def test_an_archived_job_leaves_the_active_list_and_restore_brings_it_back(
 
 
 def test_stream_of_a_finished_job_returns_at_once(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path, stream_sleeps: list[float]
+    fake_azure_env: FakeAzure, ml_client: MLClient, stream_sleeps: list[float]
 ) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
     fake_azure_env.advance_jobs()
 
     ml_client.jobs.stream("child")
@@ -214,11 +216,10 @@ def test_stream_of_a_finished_job_returns_at_once(
 def test_stream_follows_a_running_job_until_it_completes(
     fake_azure_env: FakeAzure,
     ml_client: MLClient,
-    code_dir: Path,
     stream_sleeps: list[float],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
     fake_azure_env.add_job_output("child", "user_logs/std_log.txt", b"training\naccuracy 0.97\n")
     fake_azure_env.auto_advance_jobs(10)
 
@@ -231,10 +232,10 @@ def test_stream_follows_a_running_job_until_it_completes(
 
 
 def test_stream_of_a_failed_job_raises_the_runs_error(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path, stream_sleeps: list[float]
+    fake_azure_env: FakeAzure, ml_client: MLClient, stream_sleeps: list[float]
 ) -> None:
     fake_azure_env.fail_job("child", message="exit code 3")
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
     fake_azure_env.advance_jobs()
 
     with pytest.raises(JobException, match="exit code 3"):
@@ -242,9 +243,9 @@ def test_stream_of_a_failed_job_raises_the_runs_error(
 
 
 def test_download_fetches_the_jobs_default_artifacts(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path, tmp_path: Path
+    fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
 ) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
     fake_azure_env.add_job_output("child", "outputs/model.pkl", b"fake model")
     fake_azure_env.advance_jobs()
 
@@ -254,33 +255,31 @@ def test_download_fetches_the_jobs_default_artifacts(
 
 
 def test_download_of_a_running_job_is_refused(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path, tmp_path: Path
+    fake_azure_env: FakeAzure, ml_client: MLClient, tmp_path: Path
 ) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
 
     with pytest.raises(JobException, match="Download is allowed only in states"):
         ml_client.jobs.download("child", download_path=tmp_path)
 
 
-def test_a_changed_definition_for_an_existing_name_is_refused(
-    ml_client: MLClient, code_dir: Path
-) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
+def test_a_changed_definition_for_an_existing_name_is_refused(ml_client: MLClient) -> None:
+    ml_client.jobs.create_or_update(child_job())
 
     with pytest.raises(HttpResponseError, match="A job with this name already exists") as raised:
-        ml_client.jobs.create_or_update(child_job(code_dir, run="python other.py"))
+        ml_client.jobs.create_or_update(child_job(run="python other.py"))
 
     assert raised.value.status_code == 400
     assert ml_client.jobs.get("child").command == "python main.py"
 
 
 def test_every_put_of_a_name_is_counted_accepted_or_refused(
-    fake_azure_env: FakeAzure, ml_client: MLClient, code_dir: Path
+    fake_azure_env: FakeAzure, ml_client: MLClient
 ) -> None:
-    ml_client.jobs.create_or_update(child_job(code_dir))
-    ml_client.jobs.create_or_update(child_job(code_dir))
+    ml_client.jobs.create_or_update(child_job())
+    ml_client.jobs.create_or_update(child_job())
     with pytest.raises(HttpResponseError):
-        ml_client.jobs.create_or_update(child_job(code_dir, run="python other.py"))
+        ml_client.jobs.create_or_update(child_job(run="python other.py"))
 
     assert fake_azure_env.job_submissions("child") == 3
     assert fake_azure_env.job_submissions("never-submitted") == 0
@@ -300,7 +299,7 @@ def test_the_job_samples_calls_in_their_order_run_against_the_fake(
     # The order of azure-ai-ml's job samples (ml_samples_misc.py, job_operations_*): submit,
     # get, list the children of a parent, stream, download, cancel, archive, restore.
     fake_azure_env.auto_advance_jobs(10)
-    submitted = ml_client.jobs.create_or_update(child_job(code_dir, name="iris-dataset-job-1"))
+    submitted = ml_client.jobs.create_or_update(child_job(code=code_dir, name="iris-dataset-job-1"))
     assert ml_client.jobs.get(submitted.name).name == "iris-dataset-job-1"
     assert list(ml_client.jobs.list(parent_job_name="iris-dataset-job-1")) == []
     ml_client.jobs.stream("iris-dataset-job-1")
