@@ -88,7 +88,8 @@ def section_suite(args: argparse.Namespace) -> list[Row]:
     spread = f" (runs: {', '.join(f'{r:.2f}x' for r in ratios)})" if len(ratios) > 1 else ""
     for pair in pairs:
         print(
-            f"  floor {pair.floor:.2f} s, suite {pair.suite:.1f} s: {pair.ratio:.2f}x",
+            f"  floor {pair.floor_before:.2f} s, suite {pair.suite:.1f} s, floor"
+            f" {pair.floor_after:.2f} s: {pair.ratio:.2f}x",
             file=sys.stderr,
             flush=True,
         )

@@ -1,8 +1,9 @@
 """The import floor and the offline suite, each timed as its own process, in pairs.
 
 The floor is ``python -c "import azure.ai.ml, azure.keyvault.secrets, azure.identity"``: no run of
-the suite can take less. Each suite run comes right after its own floor runs, and the serial
-figure is the median of the runs' own ratios (:func:`paired_seconds`). The suite is ``python -m pytest -q -p no:cacheprovider`` in replay mode,
+the suite can take less. Each suite run comes between floor runs of its own, right before and
+right after it, and the serial figure is the median of the runs' own ratios
+(:func:`paired_seconds`). The suite is ``python -m pytest -q -p no:cacheprovider`` in replay mode,
 run in the working tree, or (``ref``) in a snapshot of a commit with that snapshot's ``src`` and
 ``fakes`` first on ``PYTHONPATH`` (ahead of the editable install).
 
@@ -57,11 +58,18 @@ def warm_checkout(ref: str | None) -> Iterator[tuple[Path, dict[str, str]]]:
 
 @dataclass
 class Pair:
-    """One run of the suite and the import floor measured just before it."""
+    """One run of the suite and the import floor measured on each side of it."""
 
-    floor: float
+    floor_before: float
     """The median of the floor runs taken right before the suite run."""
     suite: float
+    floor_after: float
+    """The median of the floor runs taken right after it."""
+
+    @property
+    def floor(self) -> float:
+        """The floor of the suite's minutes: the mean of the two sides."""
+        return (self.floor_before + self.floor_after) / 2
 
     @property
     def ratio(self) -> float:
@@ -71,21 +79,26 @@ class Pair:
 def paired_seconds(
     runs: int, floor_runs: int, *, ref: str | None = None, extra: list[str] | None = None
 ) -> tuple[list[Pair], list[str]]:
-    """``runs`` runs of the offline suite (``extra``: more pytest arguments), each right after
-    ``floor_runs`` runs of the import floor, and the summary line of every suite run that did not
-    pass (a failing suite is still timed, and said).
+    """``runs`` runs of the offline suite (``extra``: more pytest arguments), each between
+    ``floor_runs`` runs of the import floor right before it and as many right after it (the floor
+    between two suite runs counts for both), and the summary line of every suite run that did
+    not pass (a failing suite is still timed, and said).
 
     Pairing them keeps the ratio a comparison of the same minutes: this machine's speed drifts
     (floors of 1.35 s and 2.24 s a few minutes apart), and a floor measured once, before all the
-    suite runs, is compared with suite runs taken up to several minutes later."""
+    suite runs, is compared with suite runs taken up to several minutes later. A floor taken
+    only before a run ends before the run's own half minute starts: at 044af04 the highest of
+    three such floors came with the quickest suite (bench/README.md)."""
     failures: list[str] = []
     pairs = []
     argv = [*SUITE, *(extra or [])]
     with warm_checkout(ref) as (folder, env):
-        for _ in range(runs):
-            floor = command_seconds(IMPORT_FLOOR, floor_runs, cwd=folder, env=env)
+        floor = command_seconds(IMPORT_FLOOR, floor_runs, cwd=folder, env=env)
+        for _ in range(runs):  # floor, suite, floor, suite, ..., floor: one between two runs
             whole = command_seconds(argv, 1, cwd=folder, env=env, failures=failures)
-            pairs.append(Pair(floor, whole))
+            after = command_seconds(IMPORT_FLOOR, floor_runs, cwd=folder, env=env)
+            pairs.append(Pair(floor, whole, after))
+            floor = after
     return pairs, failures
 
 
