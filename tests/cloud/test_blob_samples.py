@@ -1,10 +1,15 @@
-"""azure-storage-blob's own samples, the same calls in the same order, with a token credential.
+"""azure-storage-blob's own samples, the same calls in the same order, with the samples' own
+credentials: the account's connection string (its account key signs with Shared Key), the key
+alone, and a token credential where the sample uses one.
 
 Samples: Azure/azure-sdk-for-python, sdk/storage/azure-storage-blob/samples/
 blob_samples_hello_world.py, blob_samples_authentication.py and blob_samples_containers.py
-(commits 06b0d02b, 02515661 and 0e42191f). Only the credential differs: the fake user's token,
-with Storage Blob Data Contributor's data actions granted (a connection string's account key
-has no OAuth counterpart; the SAS-generating steps need one and are left out).
+(commits 06b0d02b, 02515661 and 0e42191f). What differs: the connection string and key are the
+fake's (``FakeAzure.storage_connection_string``), the token credential is the fake user's with
+Storage Blob Data Contributor's data actions, and the files the samples read and write are in the
+test's folder. The SAS-generating steps run as written and send nothing, as in the samples; the
+authentication sample's account SAS is then used for what it is made for (a client that reads),
+the containers sample's is only built (it names a policy id the container does not have).
 """
 
 from __future__ import annotations
@@ -12,67 +17,160 @@ from __future__ import annotations
 import contextlib
 import os
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
-from azure.core.exceptions import ResourceExistsError
-from azure.storage.blob import AccessPolicy, BlobServiceClient, ContainerSasPermissions
+from azure.core.exceptions import HttpResponseError, ResourceExistsError
+from azure.storage.blob import (
+    AccessPolicy,
+    AccountSasPermissions,
+    BlobClient,
+    BlobServiceClient,
+    ContainerClient,
+    ContainerSasPermissions,
+    ResourceTypes,
+    generate_account_sas,
+    generate_container_sas,
+)
+from azureml_obo_harness import values
 from azureml_obo_harness.cloud import FakeAzure
 
-from tests.cloud.blob_clients import service_client
+from tests.cloud.blob_clients import ACCOUNT_URL, received, service_client
 
 SOURCE = b"Lorem ipsum dolor sit amet, as in the samples' SampleSource.txt.\n"
 
 
 @pytest.fixture
-def service(fake_azure_env: FakeAzure) -> BlobServiceClient:
-    return service_client(fake_azure_env)
+def connection_string(fake_azure_env: FakeAzure) -> str:
+    """The samples' ``CONNECTION_STRING`` / ``STORAGE_CONNECTION_STRING``: no data role is granted,
+    the account key alone opens the account."""
+    return fake_azure_env.storage_connection_string
 
 
-def test_hello_world_create_container_sample(service: BlobServiceClient) -> None:
-    container_client = service.get_container_client("mycontainer")
+@pytest.fixture
+def source_file(tmp_path: Path) -> Path:
+    """The samples' ``SampleSource.txt``."""
+    path = tmp_path / "SampleSource.txt"
+    path.write_bytes(SOURCE)
+    return path
+
+
+def test_hello_world_create_container_sample(
+    fake_azure_env: FakeAzure, connection_string: str
+) -> None:
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    container_client = blob_service_client.get_container_client("mycontainer")
     try:
         container_client.create_container()
-        list_response = list(service.list_containers())
+        list_response = list(blob_service_client.list_containers())
     finally:
         container_client.delete_container()
 
     assert "mycontainer" in [container.name for container in list_response]
+    assert received(fake_azure_env, "blob/delete_container") == 1
 
 
 @pytest.mark.parametrize(
-    ("container", "blob", "blob_type", "data"),
+    ("container", "blob", "blob_type"),
     [
-        ("myblockcontainer", "myblockblob", "BlockBlob", SOURCE),
-        ("mypagecontainer", "mypageblob", "PageBlob", os.urandom(512)),
-        ("myappendcontainer", "myappendblob", "AppendBlob", SOURCE),
+        ("myblockcontainer", "myblockblob", "BlockBlob"),
+        ("mypagecontainer", "mypageblob", "PageBlob"),
+        ("myappendcontainer", "myappendblob", "AppendBlob"),
     ],
 )
 def test_hello_world_blob_samples(
-    service: BlobServiceClient, container: str, blob: str, blob_type: str, data: bytes
+    connection_string: str,
+    source_file: Path,
+    tmp_path: Path,
+    container: str,
+    blob: str,
+    blob_type: str,
 ) -> None:
-    container_client = service.get_container_client(container)
+    if blob_type == "PageBlob":  # the page blob sample uploads 512 random bytes, not the file
+        source_file.write_bytes(os.urandom(512))
+    destination = tmp_path / "BlockDestination.txt"
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    container_client = blob_service_client.get_container_client(container)
     try:
         container_client.create_container()
         blob_client = container_client.get_blob_client(blob)
-        blob_client.upload_blob(data, blob_type=blob_type)
-        downloaded = blob_client.download_blob().readall()
+        with source_file.open("rb") as data:
+            blob_client.upload_blob(data, blob_type=blob_type)
+        with destination.open("wb") as my_blob:
+            download_stream = blob_client.download_blob()
+            my_blob.write(download_stream.readall())
         blob_client.delete_blob()
     finally:
         container_client.delete_container()
 
-    assert downloaded == data
+    assert destination.read_bytes() == source_file.read_bytes()
 
 
-def test_authentication_sample_with_a_token_credential(service: BlobServiceClient) -> None:
-    account_info = service.get_account_information()
-    properties = service.get_service_properties()
+def test_authentication_sample_from_the_connection_string(connection_string: str) -> None:
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    container_client = ContainerClient.from_connection_string(
+        connection_string, container_name="mycontainer"
+    )
+    blob_client = BlobClient.from_connection_string(
+        connection_string, container_name="mycontainer", blob_name="blobname.txt"
+    )
+
+    account_info = blob_service_client.get_account_information()
 
     assert account_info["account_kind"] == "StorageV2"
+    assert (container_client.account_name, blob_client.blob_name) == (
+        values.STORAGE_ACCOUNT,
+        "blobname.txt",
+    )
+
+
+def test_authentication_sample_with_the_shared_key(fake_azure_env: FakeAzure) -> None:
+    blob_service_client = BlobServiceClient(
+        account_url=ACCOUNT_URL, credential=fake_azure_env.storage_account_key
+    )
+
+    account_info = blob_service_client.get_account_information()
+
+    assert account_info["sku_name"] == "Standard_LRS"
+
+
+def test_authentication_sample_with_a_token_credential(fake_azure_env: FakeAzure) -> None:
+    blob_service_client = service_client(fake_azure_env)
+
+    properties = blob_service_client.get_service_properties()
+
     assert properties["hour_metrics"].enabled is True
 
 
-def test_containers_sample_container_sample(service: BlobServiceClient) -> None:
-    container_client = service.get_container_client("mynewcontainer")
+def test_authentication_sample_shared_access_signature(connection_string: str) -> None:
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    sas_token = generate_account_sas(
+        blob_service_client.account_name,
+        account_key=blob_service_client.credential.account_key,
+        resource_types=ResourceTypes(object=True),
+        permission=AccountSasPermissions(read=True),
+        expiry=datetime.now(timezone.utc) + timedelta(hours=1),
+    )
+
+    # What the sample makes it for: a new client that reads with it, and only reads.
+    reader = BlobServiceClient(account_url=ACCOUNT_URL, credential=sas_token)
+    blob = reader.get_blob_client(values.BLOB_CONTAINER, values.BLOB_NAME)
+
+    assert blob.download_blob().readall() == values.BLOB_CONTENT
+    with pytest.raises(HttpResponseError) as refused:
+        blob.upload_blob(b"overwritten", overwrite=True)
+    assert refused.value.error_code == "AuthorizationPermissionMismatch"
+
+
+def test_containers_sample_container_sample(connection_string: str) -> None:
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    container_client = blob_service_client.get_container_client("mynewcontainer")
+    sas_url = (  # the sample's SAS URL, for another account: the client is built, never called
+        "https://account.blob.core.windows.net/mycontainer?sv=2015-04-05"
+        "&st=2015-04-29T22%3A18%3A26Z&se=2015-04-30T02%3A23%3A26Z&sr=b&sp=rw"
+        "&sip=168.1.5.60-168.1.5.70&spr=https&sig=Z%2FRHIX5Xcg0Mq2rqI3OlWTjEg2tYkboXr1P9ZUXDtkk%3D"
+    )
+    ContainerClient.from_container_url(sas_url)
     try:
         container_client.create_container()
         properties = container_client.get_container_properties()
@@ -83,19 +181,21 @@ def test_containers_sample_container_sample(service: BlobServiceClient) -> None:
 
 
 def test_containers_sample_acquire_lease_on_container(
-    fake_azure_env: FakeAzure, service: BlobServiceClient
+    fake_azure_env: FakeAzure, connection_string: str
 ) -> None:
-    container_client = service.get_container_client("myleasecontainer")
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    container_client = blob_service_client.get_container_client("myleasecontainer")
     with contextlib.suppress(ResourceExistsError):
         container_client.create_container()
     lease = container_client.acquire_lease()
     container_client.delete_container(lease=lease)
 
-    assert "myleasecontainer" not in fake_azure_env.blob.accounts[service.account_name]
+    assert "myleasecontainer" not in fake_azure_env.blob.accounts[values.STORAGE_ACCOUNT]
 
 
-def test_containers_sample_set_metadata_on_container(service: BlobServiceClient) -> None:
-    container_client = service.get_container_client("mymetadatacontainersync")
+def test_containers_sample_set_metadata_on_container(connection_string: str) -> None:
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    container_client = blob_service_client.get_container_client("mymetadatacontainersync")
     try:
         container_client.create_container()
         container_client.set_container_metadata(metadata={"type": "test"})
@@ -106,8 +206,10 @@ def test_containers_sample_set_metadata_on_container(service: BlobServiceClient)
     assert metadata == {"type": "test"}
 
 
-def test_containers_sample_container_access_policy(service: BlobServiceClient) -> None:
-    container_client = service.get_container_client("myaccesscontainer")
+def test_containers_sample_container_access_policy(connection_string: str) -> None:
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    container_client = blob_service_client.get_container_client("myaccesscontainer")
+    assert container_client.account_name is not None
     try:
         container_client.create_container()
         now = datetime.now(timezone.utc)
@@ -118,16 +220,33 @@ def test_containers_sample_container_access_policy(service: BlobServiceClient) -
         )
         container_client.set_container_access_policy(signed_identifiers={"test": access_policy})
         policy = container_client.get_container_access_policy()
+        # The sample's SAS names a policy id of its own and is never sent: built, as written.
+        sas_token = generate_container_sas(
+            container_client.account_name,
+            container_client.container_name,
+            account_key=container_client.credential.account_key,
+            policy_id="my-access-policy-id",
+        )
+        ContainerClient.from_container_url(
+            container_url="https://account.blob.core.windows.net/mycontainer",
+            credential=sas_token,
+        )
     finally:
         container_client.delete_container()
 
-    assert [identifier.id for identifier in policy["signed_identifiers"]] == ["test"]
+    [identifier] = policy["signed_identifiers"]
+    assert (identifier.id, identifier.access_policy.permission) == ("test", "r")
+    assert "si=my-access-policy-id" in sas_token
 
 
-def test_containers_sample_list_blobs_in_container(service: BlobServiceClient) -> None:
-    container_client = service.get_container_client("myblobscontainer")
+def test_containers_sample_list_blobs_in_container(
+    connection_string: str, source_file: Path
+) -> None:
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    container_client = blob_service_client.get_container_client("myblobscontainer")
     container_client.create_container()
-    blob_client = container_client.upload_blob(name="myblob", data=SOURCE)
+    with source_file.open("rb") as data:
+        blob_client = container_client.upload_blob(name="myblob", data=data)
     properties = blob_client.get_blob_properties()
     names = [blob.name for blob in container_client.list_blobs()]
     container_client.delete_container()
@@ -135,8 +254,9 @@ def test_containers_sample_list_blobs_in_container(service: BlobServiceClient) -
     assert (properties.size, names) == (len(SOURCE), ["myblob"])
 
 
-def test_containers_sample_get_blob_client_from_container(service: BlobServiceClient) -> None:
-    container_client = service.get_container_client("blobcontainer")
+def test_containers_sample_get_blob_client_from_container(connection_string: str) -> None:
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    container_client = blob_service_client.get_container_client("blobcontainer")
     with contextlib.suppress(ResourceExistsError):
         container_client.create_container()
     blob_client = container_client.get_blob_client("mynewblob")
@@ -145,10 +265,9 @@ def test_containers_sample_get_blob_client_from_container(service: BlobServiceCl
     assert blob_client.blob_name == "mynewblob"
 
 
-def test_containers_sample_get_container_client_from_blob_client(
-    service: BlobServiceClient,
-) -> None:
-    container_client1 = service.get_container_client("blobcontainer1")
+def test_containers_sample_get_container_client_from_blob_client(connection_string: str) -> None:
+    blob_service_client = BlobServiceClient.from_connection_string(connection_string)
+    container_client1 = blob_service_client.get_container_client("blobcontainer1")
     container_client1.create_container()
     first = container_client1.get_container_properties()
     blob_client1 = container_client1.get_blob_client("blob")

@@ -1,11 +1,26 @@
-"""Account-level Blob operations: List Containers, Get Service Properties, Get Account Info."""
+"""Account-level Blob operations: List Containers, Get and Set Service Properties, Get Account
+Info.
+
+Service properties ("Set Blob Service Properties", REST reference): a Set names one or more root
+elements of ``StorageServiceProperties`` (``Logging``, ``HourMetrics``, ``MinuteMetrics``,
+``Cors``, ``DefaultServiceVersion``, ``DeleteRetentionPolicy``, ``StaticWebsite``); each one named
+replaces the account's setting whole (an empty ``<Cors />`` deletes every CORS rule), each one
+omitted keeps its setting, and the answer is 202 with no body. A Get returns the defaults of a new
+account overlaid with what was set, in the spec's element order. The values inside an element are
+stored as sent, not checked (retention days 1-365, at most five CORS rules, every child present):
+which error the service gives for each is not recorded here. A root element outside that list is
+the fake's 501, naming it.
+"""
 
 from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
 
 from werkzeug.wrappers import Response
 
 from azureml_obo_harness.cloud.blob import listing
-from azureml_obo_harness.cloud.blob.call import Call
+from azureml_obo_harness.cloud.blob.call import Call, invalid_xml_document
+from azureml_obo_harness.cloud.http import not_modelled
 
 XML = "application/xml"
 DEFAULT_SERVICE_PROPERTIES = (
@@ -21,6 +36,29 @@ DEFAULT_SERVICE_PROPERTIES = (
 )
 """A new StorageV2 account's settings: logging and minute metrics off, hour metrics on for 7
 days, no CORS rules, soft delete and static website off."""
+SERVICE_PROPERTY_ELEMENTS = (
+    "Logging",
+    "HourMetrics",
+    "MinuteMetrics",
+    "Cors",
+    "DefaultServiceVersion",
+    "DeleteRetentionPolicy",
+    "StaticWebsite",
+)
+"""The root elements of ``StorageServiceProperties``, in the spec's order
+(``BlobServiceProperties`` in blob.json)."""
+
+
+def _elements(document: str) -> dict[str, str]:
+    """A ``StorageServiceProperties`` document's root elements: name -> that element's XML."""
+    elements = {}
+    for child in ElementTree.fromstring(document):
+        child.tail = None
+        elements[child.tag] = ElementTree.tostring(child, encoding="unicode")
+    return elements
+
+
+DEFAULT_ELEMENTS = _elements(DEFAULT_SERVICE_PROPERTIES)
 
 
 def endpoint(call: Call) -> str:
@@ -51,8 +89,37 @@ def list_containers(call: Call) -> Response:
 
 
 def get_service_properties(call: Call) -> Response:
-    """Service_GetProperties: a new account's defaults."""
-    return call.respond(200, DEFAULT_SERVICE_PROPERTIES, content_type=XML)
+    """Service_GetProperties: a new account's defaults, overlaid with what was set."""
+    settings = {**DEFAULT_ELEMENTS, **call.backend.get_service_settings(call.account)}
+    body = "".join(settings[name] for name in SERVICE_PROPERTY_ELEMENTS if name in settings)
+    document = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f"<StorageServiceProperties>{body}</StorageServiceProperties>"
+    )
+    return call.respond(200, document, content_type=XML)
+
+
+def set_service_properties(call: Call) -> Response:
+    """Service_SetProperties: the root elements sent replace the account's (see the module)."""
+    try:
+        root = ElementTree.fromstring(call.request.get_data())
+    except ElementTree.ParseError:
+        raise invalid_xml_document() from None
+    if root.tag != "StorageServiceProperties":
+        raise invalid_xml_document()
+    elements = {}
+    for child in root:
+        if child.tag not in SERVICE_PROPERTY_ELEMENTS:
+            raise not_modelled(
+                "blob",
+                call.operation.rest_name,
+                f"for the root element {child.tag}: the fake stores "
+                f"{', '.join(SERVICE_PROPERTY_ELEMENTS)}.",
+            )
+        child.tail = None
+        elements[child.tag] = ElementTree.tostring(child, encoding="unicode")
+    call.backend.set_service_settings(call.account, elements)
+    return call.respond(202)
 
 
 def get_account_info(call: Call) -> Response:

@@ -120,6 +120,9 @@ class BlobBackend:
         self.accounts: dict[str, dict[str, Container]] = {}
         self.data_access: dict[tuple[str, str], set[str]] = {}
         """(account, user object id) -> the data actions granted by RBAC (:data:`DATA_ACTIONS`)."""
+        self.service_settings: dict[str, dict[str, str]] = {}
+        """account -> the Blob service properties set on it: root element name (``Logging``,
+        ``Cors``...) -> that element's XML as it was set (Set Blob Service Properties)."""
         self.lock = threading.RLock()
         self._etag_counter = 0
 
@@ -151,6 +154,17 @@ class BlobBackend:
         """Create storage account ``account`` (its host ``{account}.blob.core.windows.net``)."""
         with self.lock:
             self.accounts.setdefault(account.lower(), {})
+
+    def set_service_settings(self, account: str, elements: dict[str, str]) -> None:
+        """Replace the given root elements of ``account``'s Blob service properties; the others
+        keep their settings (Set Blob Service Properties, version 2013-08-15 and later)."""
+        with self.lock:
+            self.service_settings.setdefault(account.lower(), {}).update(elements)
+
+    def get_service_settings(self, account: str) -> dict[str, str]:
+        """The root elements set on ``account``'s Blob service properties (none: the defaults)."""
+        with self.lock:
+            return dict(self.service_settings.get(account.lower(), {}))
 
     # -- containers ------------------------------------------------------------------------------
 

@@ -84,6 +84,7 @@ MASKED_QUERY_KEYS = frozenset(
 IMPLEMENTED: dict[str, Callable[[Call], Response]] = {
     "Service_ListContainersSegment": account_ops.list_containers,
     "Service_GetProperties": account_ops.get_service_properties,
+    "Service_SetProperties": account_ops.set_service_properties,
     "Service_GetAccountInfo": account_ops.get_account_info,
     "Service_GetUserDelegationKey": delegation.get_user_delegation_key,
     "Container_GetAccountInfo": account_ops.get_account_info,
