@@ -6,7 +6,9 @@ elements of ``StorageServiceProperties`` (``Logging``, ``HourMetrics``, ``Minute
 ``Cors``, ``DefaultServiceVersion``, ``DeleteRetentionPolicy``, ``StaticWebsite``); each one named
 replaces the account's setting whole (an empty ``<Cors />`` deletes every CORS rule), each one
 omitted keeps its setting, and the answer is 202 with no body. A Get returns the defaults of a new
-account overlaid with what was set, in the spec's element order. The values inside an element are
+account overlaid with what was set, in the spec's element order. The settings are stored, not
+acted on: no analytics logs are written, a deleted blob is gone whatever the delete retention
+policy says (Undelete is not served), no static website is served. The values inside an element are
 stored as sent, not checked (retention days 1-365, at most five CORS rules, every child present):
 which error the service gives for each is not recorded here. A root element outside that list is
 the fake's 501, naming it.

@@ -43,6 +43,15 @@ silent). Refusals, worded as the service words them:
   ``AuthorizationProtocolMismatch``, ``AuthorizationSourceIPMismatch``, and ``AuthorizationFailure``
   for an operation a service SAS cannot call (container create/delete/ACL/leases...).
 
+A service SAS may name a **stored access policy** of its container (``si``, set by Set Container
+ACL): after its signature is checked, the policy's ``Start``, ``Expiry`` and ``Permission`` stand
+in for the ``st``, ``se`` and ``sp`` the SAS leaves out ("Define a stored access policy": each is
+given by one or the other). A policy the container does not hold is 403 ``AuthorizationFailure``
+(deleting a policy revokes its SAS, re-creating it under the same name restores them: "Create a
+service SAS", revocation; Azurite answers the same code); a term given by both is the fake's 501
+(the service refuses it with a status no recording shows), and so is ``si`` in an account or user
+delegation SAS (the docs rule stored policies out there).
+
 An **account SAS** (``ss``, ``srt``: what AzureML's ``listSecrets`` hands out for the default
 datastore, ``ss=bf&srt=co`` in the recordings) is verified too: its string to sign (the account,
 ``sp ss srt st se sip spr sv``, ``ses`` from 2020-12-06), the time frame, protocol and IP, then
@@ -50,8 +59,8 @@ datastore, ``ss=bf&srt=co`` in the recordings) is verified too: its string to si
 operation's level (``s`` account, ``c`` container, ``o`` blob) and ``sp`` the operation's letters;
 an operation :data:`PERMISSIONS` does not list is a 501 under an account SAS.
 
-What the fake does not model is a 501 naming it, never accepted unchecked: stored access policies
-(``si``), an ``sv`` before 2018-11-09 (or, for a user delegation
+What the fake does not model is a 501 naming it, never accepted unchecked: an ``sv`` before
+2018-11-09 (or, for a user delegation
 SAS, between 2025-07-05 and 2026-04-06, whose string to sign is not documented where we looked),
 snapshot/version/directory SAS (``sr`` ``bs``, ``bv``, ``d``), encryption scopes (``ses``),
 response header overrides (``rscc``...), user-bound SAS (``sduoid``), agent object ids
@@ -65,6 +74,7 @@ import base64
 import binascii
 import hmac
 import ipaddress
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -97,7 +107,6 @@ with service version 2026-04-06, and signs them for every user delegation SAS)."
 MAX_KEY_LIFETIME = timedelta(days=7)
 DELEGATION_FIELDS = ("skoid", "sktid", "skt", "ske", "sks", "skv")
 UNMODELLED_FIELDS = {
-    "si": "a stored access policy (si)",
     "ses": "an encryption scope (ses)",
     "sduoid": "a user-bound SAS (sduoid: the SAS needs the named user's bearer token too)",
     "saoid": "agent object ids (saoid, suoid, scid)",
@@ -174,10 +183,20 @@ def authorize(request: Request, target: Target, row: Operation, backend: BlobBac
         raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
     fields = {name: request.args.get(name, "") for name in request.args}
     _refuse_unmodelled(fields, row)
-    if "ss" in fields or "srt" in fields:
+    account_sas = "ss" in fields or "srt" in fields
+    delegated = any(name in fields for name in DELEGATION_FIELDS)
+    if fields.get("si") and (account_sas or delegated):
+        kind = "an account SAS" if account_sas else "a user delegation SAS"
+        raise not_modelled(
+            "blob",
+            row.rest_name,
+            f"for {kind} naming a stored access policy (si): the docs say stored access "
+            "policies are for service SAS only, and no recording shows how the service refuses "
+            "this one.",
+        )
+    if account_sas:
         _authorize_account_sas(request, fields, target, row, backend)
         return
-    delegated = any(name in fields for name in DELEGATION_FIELDS)
     version = fields.get("sv", "")
     _check_version(version, delegated, row)
     resource = fields.get("sr", "")
@@ -196,6 +215,8 @@ def authorize(request: Request, target: Target, row: Operation, backend: BlobBac
         raise StorageError(403, "AuthenticationFailed", AUTHENTICATION_FAILED)
     text = string_to_sign(fields, target, delegated=delegated)
     _check_signature(fields.get("sig", ""), key, text)
+    if fields.get("si"):
+        fields, start, expiry = _with_stored_policy(fields, start, expiry, target, row, backend)
     _check_time(start, expiry)
     _check_protocol_and_ip(fields, request)
     _check_permission(fields, resource, target, row, backend)
@@ -282,6 +303,60 @@ def _authorize_account_sas(
             "account SAS is not modelled (the fake checks blob reads, writes, deletes and listing).",
         )
     _require_permission(fields.get("sp", ""), needed, target, row, backend)
+
+
+def _with_stored_policy(
+    fields: Mapping[str, str],
+    start: datetime | None,
+    expiry: datetime | None,
+    target: Target,
+    row: Operation,
+    backend: BlobBackend,
+) -> tuple[dict[str, str], datetime | None, datetime | None]:
+    """A service SAS's ``sp``, start and expiry with its stored access policy's filled in ("Define
+    a stored access policy": each of the three is given by the SAS or by the policy, never by
+    both). A policy the container does not hold (or a container that is gone) is the service's
+    ``AuthorizationFailure``: such a SAS is revoked. A term given twice is the fake's 501: the
+    service refuses it, with a status no recording shows."""
+    policy = _stored_policy(backend, target, fields["si"])
+    if policy is None:
+        raise StorageError(
+            403, "AuthorizationFailure", "This request is not authorized to perform this operation."
+        )
+    terms = {"sp": "Permission", "st": "Start", "se": "Expiry"}
+    twice = [name for name, element in terms.items() if fields.get(name) and policy.get(element)]
+    if twice:
+        raise not_modelled(
+            "blob",
+            row.rest_name,
+            f"for a SAS that gives {', '.join(twice)} and names a stored access policy that "
+            "gives them too: the service refuses such a SAS (a term is given by one or the "
+            "other), with a status no recording shows. Leave them out of the SAS.",
+        )
+    merged = {**fields, "sp": fields.get("sp") or policy.get("Permission", "")}
+    return (
+        merged,
+        start if start is not None else _instant(policy.get("Start", "")),
+        expiry if expiry is not None else _instant(policy.get("Expiry", "")),
+    )
+
+
+def _stored_policy(backend: BlobBackend, target: Target, identifier: str) -> dict[str, str] | None:
+    """The container's stored access policy ``identifier`` (``Start``, ``Expiry``,
+    ``Permission``: those it gives), or None if the container or the policy is not there."""
+    try:
+        document = backend.get_container(target.account, target.container).signed_identifiers
+    except ServiceError:
+        return None
+    if not document.strip():
+        return None
+    for signed in ElementTree.fromstring(document).iter("SignedIdentifier"):
+        if signed.findtext("Id") == identifier:
+            policy = signed.find("AccessPolicy")
+            if policy is None:
+                return {}
+            return {child.tag: (child.text or "").strip() for child in policy if child.text}
+    return None
 
 
 # -- checks --------------------------------------------------------------------------------------

@@ -1,0 +1,188 @@
+"""Service SAS bound to a container's stored access policy (``si``), verified as the service does.
+
+The policies are set with the real client (Set Container ACL, Shared Key) and the SAS made by the
+real ``generate_blob_sas`` / ``generate_container_sas`` with ``policy_id``. What the docs say
+("Define a stored access policy", "Create a service SAS"): the SAS inherits the policy's start,
+expiry and permissions; each is given by one or the other; deleting the policy revokes every SAS
+bound to it, and re-creating it under the same name makes them valid again. The refusals' sources
+are in the docstring of ``azureml_obo_harness.cloud.blob.sas``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from azure.core.exceptions import HttpResponseError
+from azure.storage.blob import (
+    AccessPolicy,
+    BlobClient,
+    BlobServiceClient,
+    ContainerClient,
+    ContainerSasPermissions,
+    generate_blob_sas,
+    generate_container_sas,
+)
+from azureml_obo_harness import values
+from azureml_obo_harness.cloud import FakeAzure
+
+from tests.cloud.blob_clients import ACCOUNT_URL
+from tests.cloud.helpers import session_for
+
+ACCOUNT, CONTAINER, BLOB = values.STORAGE_ACCOUNT, values.BLOB_CONTAINER, values.BLOB_NAME
+KEY = values.STORAGE_ACCOUNT_KEY
+BLOB_URL = f"{ACCOUNT_URL}/{CONTAINER}/{BLOB}"
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@pytest.fixture
+def container(fake_azure_env: FakeAzure) -> ContainerClient:
+    """The seeded container, through a client holding the account key (to set its policies)."""
+    service = BlobServiceClient.from_connection_string(fake_azure_env.storage_connection_string)
+    return service.get_container_client(CONTAINER)
+
+
+def policy(*, list_: bool = False) -> AccessPolicy:
+    """Read (and ``list_``) for the next hour."""
+    return AccessPolicy(
+        permission=ContainerSasPermissions(read=True, list=list_),
+        start=now() - timedelta(minutes=5),
+        expiry=now() + timedelta(hours=1),
+    )
+
+
+def refusal(error: pytest.ExceptionInfo[HttpResponseError]) -> tuple[int | None, str | None]:
+    return error.value.status_code, error.value.error_code
+
+
+def test_a_blob_sas_bound_to_a_policy_reads_with_the_policys_permissions(
+    container: ContainerClient,
+) -> None:
+    container.set_container_access_policy(signed_identifiers={"readers": policy()})
+    sas = generate_blob_sas(ACCOUNT, CONTAINER, BLOB, account_key=KEY, policy_id="readers")
+    blob = BlobClient.from_blob_url(BLOB_URL, credential=sas)
+
+    assert blob.download_blob().readall() == values.BLOB_CONTENT
+    assert "sp=" not in sas and "se=" not in sas  # all three terms are the policy's
+    with pytest.raises(HttpResponseError) as refused:
+        blob.upload_blob(b"overwritten", overwrite=True)
+    assert refusal(refused) == (403, "AuthorizationPermissionMismatch")
+
+
+def test_a_container_sas_bound_to_a_policy_lists_what_the_policy_allows(
+    container: ContainerClient,
+) -> None:
+    container.set_container_access_policy(
+        signed_identifiers={"listers": policy(list_=True), "readers": policy()}
+    )
+    listing = ContainerClient.from_container_url(
+        f"{ACCOUNT_URL}/{CONTAINER}",
+        credential=generate_container_sas(ACCOUNT, CONTAINER, account_key=KEY, policy_id="listers"),
+    )
+    reading = ContainerClient.from_container_url(
+        f"{ACCOUNT_URL}/{CONTAINER}",
+        credential=generate_container_sas(ACCOUNT, CONTAINER, account_key=KEY, policy_id="readers"),
+    )
+
+    assert BLOB in [item.name for item in listing.list_blobs()]
+    with pytest.raises(HttpResponseError) as refused:
+        list(reading.list_blobs())
+    assert refusal(refused) == (403, "AuthorizationPermissionMismatch")
+
+
+def test_deleting_the_policy_revokes_the_sas_and_recreating_it_restores_it(
+    container: ContainerClient,
+) -> None:
+    container.set_container_access_policy(signed_identifiers={"readers": policy()})
+    blob = BlobClient.from_blob_url(
+        BLOB_URL,
+        credential=generate_blob_sas(
+            ACCOUNT, CONTAINER, BLOB, account_key=KEY, policy_id="readers"
+        ),
+    )
+
+    container.set_container_access_policy(signed_identifiers={})
+    with pytest.raises(HttpResponseError) as revoked:
+        blob.get_blob_properties()
+    container.set_container_access_policy(signed_identifiers={"readers": policy()})
+
+    assert refusal(revoked) == (403, "AuthorizationFailure")
+    assert blob.get_blob_properties().size == len(values.BLOB_CONTENT)
+
+
+def test_a_policy_past_its_expiry_no_longer_authorizes(container: ContainerClient) -> None:
+    expired = AccessPolicy(
+        permission=ContainerSasPermissions(read=True),
+        start=now() - timedelta(hours=2),
+        expiry=now() - timedelta(hours=1),
+    )
+    container.set_container_access_policy(signed_identifiers={"old": expired})
+    sas = generate_blob_sas(ACCOUNT, CONTAINER, BLOB, account_key=KEY, policy_id="old")
+
+    with pytest.raises(HttpResponseError) as refused:
+        BlobClient.from_blob_url(BLOB_URL, credential=sas).download_blob()
+
+    assert refusal(refused) == (403, "AuthenticationFailed")
+    assert "Signature not valid in the specified time frame" in str(refused.value)
+
+
+def test_terms_split_between_sas_and_policy_combine(container: ContainerClient) -> None:
+    permissions_only = AccessPolicy(permission=ContainerSasPermissions(read=True))
+    container.set_container_access_policy(signed_identifiers={"read-only": permissions_only})
+    sas = generate_blob_sas(
+        ACCOUNT,
+        CONTAINER,
+        BLOB,
+        account_key=KEY,
+        policy_id="read-only",
+        expiry=now() + timedelta(minutes=30),
+    )
+
+    assert BlobClient.from_blob_url(BLOB_URL, credential=sas).download_blob().readall() == (
+        values.BLOB_CONTENT
+    )
+
+
+def test_a_term_given_by_both_the_sas_and_its_policy_is_the_fakes_501(
+    fake_azure_env: FakeAzure, container: ContainerClient
+) -> None:
+    container.set_container_access_policy(signed_identifiers={"readers": policy()})
+    sas = generate_blob_sas(
+        ACCOUNT, CONTAINER, BLOB, account_key=KEY, policy_id="readers", permission="r"
+    )
+
+    response = session_for(fake_azure_env).get(f"{BLOB_URL}?{sas}")
+
+    assert response.status_code == 501
+    assert "gives sp" in response.text and "Blob_Download" in response.text
+
+
+def test_a_policy_the_container_does_not_hold_is_authorization_failure(
+    fake_azure_env: FakeAzure, container: ContainerClient
+) -> None:
+    container.set_container_access_policy(signed_identifiers={"readers": policy()})
+    sas = generate_blob_sas(ACCOUNT, CONTAINER, BLOB, account_key=KEY, policy_id="writers")
+
+    response = session_for(fake_azure_env).get(f"{BLOB_URL}?{sas}")
+
+    assert (response.status_code, response.headers["x-ms-error-code"]) == (
+        403,
+        "AuthorizationFailure",
+    )
+
+
+def test_a_tampered_policy_name_fails_the_signature_before_the_policy_is_looked_up(
+    fake_azure_env: FakeAzure, container: ContainerClient
+) -> None:
+    container.set_container_access_policy(signed_identifiers={"readers": policy()})
+    sas = generate_blob_sas(ACCOUNT, CONTAINER, BLOB, account_key=KEY, policy_id="writers")
+
+    response = session_for(fake_azure_env).get(
+        f"{BLOB_URL}?{sas.replace('si=writers', 'si=readers')}"
+    )
+
+    assert response.headers["x-ms-error-code"] == "AuthenticationFailed"
+    assert "Signature did not match" in response.text
