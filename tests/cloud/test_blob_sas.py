@@ -349,8 +349,63 @@ def test_an_account_sas_reads_and_lists_what_its_resource_types_name(
         assert detail(refused).startswith(
             f"Signature did not match. String to sign used was {ACCOUNT}\n"
         )
-    assert create_container.status_code == 501  # which letters it needs is not modelled
-    assert "Container_Create" in create_container.text
+    assert create_container.status_code == 201  # Create Container: c or w, under srt=c
+
+
+def test_an_account_sas_runs_container_and_service_operations_with_the_documented_letters(
+    fake_azure_env: FakeAzure,
+) -> None:
+    """ "Account SAS permissions by operation" (Blob service): container create c or w, metadata
+    w, properties r, delete d, lease w (break: w or d); list containers l and service properties
+    r/w under srt=s."""
+    everything = BlobServiceClient(
+        ACCOUNT_URL, credential=account_sas(types="sco", permission="rwdlc")
+    )
+
+    made = everything.create_container("by-account-sas")
+    made.set_container_metadata({"team": "obo"})
+    lease = made.acquire_lease()
+    lease.break_lease()
+    everything.set_service_properties(cors=[])
+
+    assert made.get_container_properties().metadata == {"team": "obo"}
+    assert "by-account-sas" in [c.name for c in everything.list_containers()]
+    assert everything.get_service_properties()["cors"] == []
+    made.delete_container()
+    assert "by-account-sas" not in fake_azure_env.blob.accounts[ACCOUNT]
+
+
+def test_an_account_sas_without_an_operations_letter_or_type_is_refused_by_name(
+    fake_azure: FakeAzure,
+) -> None:
+    session = session_for(fake_azure)
+    container_url = f"{ACCOUNT_URL}/{CONTAINER}?restype=container"
+    lease = {"x-ms-lease-action": "acquire", "x-ms-lease-duration": "-1"}
+
+    read_only_create = session.put(
+        f"{ACCOUNT_URL}/made?restype=container&{account_sas(types='c', permission='r')}"
+    )
+    write_only_delete = session.delete(f"{container_url}&{account_sas(types='c', permission='w')}")
+    delete_only_acquire = session.put(
+        f"{container_url}&comp=lease&{account_sas(types='c', permission='d')}", headers=lease
+    )
+    no_service_type = session.get(
+        f"{ACCOUNT_URL}/?comp=list&{account_sas(types='co', permission='l')}"
+    )
+    acl = session.get(f"{container_url}&comp=acl&{account_sas(types='c', permission='rwdl')}")
+    lease_url = f"{container_url}&comp=lease"
+    acquired = session.put(f"{lease_url}&{account_sas(types='c', permission='w')}", headers=lease)
+    broken_with_delete = session.put(
+        f"{lease_url}&{account_sas(types='c', permission='d')}",
+        headers={"x-ms-lease-action": "break"},
+    )
+
+    for refused in (read_only_create, write_only_delete, delete_only_acquire):
+        assert code(refused) == (403, "AuthorizationPermissionMismatch")
+    assert code(no_service_type) == (403, "AuthorizationResourceTypeMismatch")
+    assert acl.status_code == 501 and "Container_GetAccessPolicy" in acl.text
+    assert (acquired.status_code, broken_with_delete.status_code) == (201, 202)
+    assert CONTAINER in fake_azure.blob.accounts[ACCOUNT]
 
 
 def test_an_account_sas_signed_by_hand_from_the_documented_format_reads(

@@ -56,8 +56,10 @@ An **account SAS** (``ss``, ``srt``: what AzureML's ``listSecrets`` hands out fo
 datastore, ``ss=bf&srt=co`` in the recordings) is verified too: its string to sign (the account,
 ``sp ss srt st se sip spr sv``, ``ses`` from 2020-12-06), the time frame, protocol and IP, then
 ``ss`` must name the blob service (else 403 ``AuthorizationServiceMismatch``), ``srt`` the
-operation's level (``s`` account, ``c`` container, ``o`` blob) and ``sp`` the operation's letters;
-an operation :data:`PERMISSIONS` does not list is a 501 under an account SAS.
+operation's level (``s`` account, ``c`` container, ``o`` blob) and ``sp`` the operation's letters
+(:data:`ACCOUNT_SAS_PERMISSIONS` for the account and container operations, from the docs' table
+of account SAS permissions by operation; :data:`PERMISSIONS` for blobs); an operation neither
+lists (container ACLs, account information) is a 501 under an account SAS.
 
 What the fake does not model is a 501 naming it, never accepted unchecked: an ``sv`` before
 2018-11-09 (or, for a user delegation
@@ -149,6 +151,26 @@ PERMISSIONS: dict[str, str] = {
 delegation SAS. ``c`` creates a new blob only: over an existing one ``w`` is needed (docs: Create
 "write a new blob"; Azurite checks the same). Operations not listed (container create, delete,
 metadata, ACL, leases; the account's operations) are the service's ``AuthorizationFailure``."""
+ACCOUNT_SAS_PERMISSIONS: dict[str, str] = {
+    "Service_ListContainersSegment": "l",
+    "Service_GetProperties": "r",
+    "Service_SetProperties": "w",
+    "Service_GetStatistics": "r",
+    "Container_Create": "cw",
+    "Container_GetProperties": "r",
+    "Container_GetMetadata": "r",
+    "Container_SetMetadata": "w",
+    "Container_AcquireLease": "w",
+    "Container_RenewLease": "w",
+    "Container_ChangeLease": "w",
+    "Container_ReleaseLease": "w",
+    "Container_BreakLease": "wd",
+    "Container_Delete": "d",
+}
+"""Account SAS only: the account- and container-level operations the service SAS cannot call, and
+the ``sp`` letters any one of which allows each ("Create an account SAS", "Account SAS permissions
+by operation", Blob service; ``d`` also breaks a lease from 2017-07-29). Object-level operations
+take :data:`PERMISSIONS`, as the same table gives them."""
 OAUTH_ONLY = frozenset({"Service_GetUserDelegationKey"})
 """Operations only a bearer token may call: a SAS request is the 403 ``AuthenticationFailed``
 without a detail, before its signature is looked at."""
@@ -294,13 +316,13 @@ def _authorize_account_sas(
             "AuthorizationResourceTypeMismatch",
             "This request is not authorized to perform this operation using this resource type.",
         )
-    needed = PERMISSIONS.get(row.rest_name)
+    needed = ACCOUNT_SAS_PERMISSIONS.get(row.rest_name) or PERMISSIONS.get(row.rest_name)
     if needed is None:
         raise not_modelled(
             "blob",
             row.rest_name,
-            "for an account SAS: which sp letters the service asks of this operation under an "
-            "account SAS is not modelled (the fake checks blob reads, writes, deletes and listing).",
+            "for an account SAS: the docs' table of account SAS permissions by operation does "
+            "not list it, so which sp letters the service asks of it is not modelled.",
         )
     _require_permission(fields.get("sp", ""), needed, target, row, backend)
 
