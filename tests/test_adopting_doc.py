@@ -83,7 +83,7 @@ preload_inner_run_imports()  # the team's runs in this process import the SDKs o
 
 # The guide's commands that need what an offline run does not have, and why.
 NOT_RUN = {
-    "HARNESS=../azureml-obo-harness": "the test sets HARNESS to this checkout",
+    "HARNESS=/path/to/your/clone/of/azureml-obo-harness": "the test sets HARNESS to this checkout",
     'pip install "azureml-obo-harness @ git+https://<host>/<org>/<repo>#subdirectory=fakes"'
     " azure-keyvault-secrets pytest-asyncio": "a git URL needs the network",
     "export AZURE_SUBSCRIPTION_ID=<subscription> AZURE_RESOURCE_GROUP=<rg> "
@@ -180,6 +180,9 @@ def test_the_guide_runs_every_offline_command_and_names_the_others() -> None:
         "pytest tests/test_first_obo.py --azure=fake --record-mode=rewrite",
         "pytest tests/test_flags.py --azure=fake --record-mode=rewrite",
         "pytest --block-network",
+        "cassette-scan cassettes",
+        "git add tests/ cassettes/",
+        'git commit -m "A sanitizing rule and a fake route"',
     ]
 
 
@@ -370,9 +373,13 @@ def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_t
     assert "x-ms-keyvault-region" not in cassette  # the guide's sanitizing rule
     flags = team / "cassettes" / "test_flags.test_the_job_reads_its_feature_flag.yaml"
     assert flags.is_file()
-    assert _git(team, "log", "--format=%s") == "First replayed OBO test\n"
+    assert _git(team, "log", "--format=%s") == (
+        "A sanitizing rule and a fake route\nFirst replayed OBO test\n"
+    )
+    assert _git(team, "status", "--porcelain") == ""  # nothing the guide made is left out
     committed = set(_git(team, "ls-files").split())
     assert {".gitignore", "pyproject.toml", "tests/test_first_obo.py"} <= committed
+    assert {"tests/conftest.py", "tests/test_flags.py", f"cassettes/{flags.name}"} <= committed
     assert f"cassettes/{FIRST_CASSETTE}" in committed
     ignored = [
         p for p in committed if p.startswith((".venv/", ".pytest_cache/")) or "__pycache__" in p
