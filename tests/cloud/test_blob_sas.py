@@ -205,23 +205,16 @@ def test_a_blob_sas_cannot_list_the_container(fake_azure: FakeAzure) -> None:
     assert code(response) == (403, "AuthorizationResourceTypeMismatch")
 
 
-def test_a_delegation_key_that_expired_is_refused(fake_azure: FakeAzure) -> None:
-    start, expiry = now() - timedelta(hours=3), now() - timedelta(hours=2)
-    fields = {
-        "skoid": values.USER_OBJECT_ID,
-        "sktid": values.TENANT_ID,
-        "skt": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "ske": expiry.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "sks": "b",
-        "skv": "2026-10-06",
-    }
-
+def sas_under_a_key_made_here(start: datetime, expiry: datetime) -> str:
+    """A read SAS for the seeded blob under a user delegation key written here (the fake user's,
+    with the fake's key value) for ``start``-``expiry``, not one the fake issued."""
     key = UserDelegationKey()
-    key.signed_oid, key.signed_tid = fields["skoid"], fields["sktid"]
-    key.signed_start, key.signed_expiry = fields["skt"], fields["ske"]
+    key.signed_oid, key.signed_tid = values.USER_OBJECT_ID, values.TENANT_ID
+    key.signed_start = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    key.signed_expiry = expiry.strftime("%Y-%m-%dT%H:%M:%SZ")
     key.signed_service, key.signed_version = "b", "2026-10-06"
     key.value = values.USER_DELEGATION_KEY
-    sas = generate_blob_sas(
+    return generate_blob_sas(
         ACCOUNT,
         CONTAINER,
         BLOB,
@@ -229,6 +222,10 @@ def test_a_delegation_key_that_expired_is_refused(fake_azure: FakeAzure) -> None
         permission="r",
         expiry=now() + timedelta(minutes=30),
     )
+
+
+def test_a_delegation_key_that_expired_is_refused(fake_azure: FakeAzure) -> None:
+    sas = sas_under_a_key_made_here(now() - timedelta(hours=3), now() - timedelta(hours=2))
 
     response = session_for(fake_azure).get(url(BLOB, sas))
 
@@ -241,20 +238,8 @@ def test_a_stored_access_policy_in_an_account_or_delegation_sas_is_not_modelled(
     """Stored access policies are for service SAS (tests/cloud/test_blob_stored_access_policy.py);
     the docs rule them out for the other two kinds, but no recording shows the service's answer."""
     session = session_for(fake_azure)
-
-    key = UserDelegationKey()
-    key.signed_oid, key.signed_tid = values.USER_OBJECT_ID, values.TENANT_ID
-    key.signed_start = (now() - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    key.signed_expiry = (now() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    key.signed_service, key.signed_version = "b", "2026-10-06"
-    key.value = values.USER_DELEGATION_KEY
-    delegation_sas = generate_blob_sas(
-        ACCOUNT,
-        CONTAINER,
-        BLOB,
-        user_delegation_key=key,
-        permission="r",
-        expiry=now() + timedelta(minutes=30),
+    delegation_sas = sas_under_a_key_made_here(
+        now() - timedelta(minutes=1), now() + timedelta(hours=1)
     )
 
     account = session.get(url(BLOB, account_sas(types="o", permission="r") + "&si=readers"))

@@ -51,16 +51,16 @@ SERVICE_PROPERTY_ELEMENTS = (
 (``BlobServiceProperties`` in blob.json)."""
 
 
-def _elements(document: str) -> dict[str, str]:
+def _root_elements(root: ElementTree.Element) -> dict[str, str]:
     """A ``StorageServiceProperties`` document's root elements: name -> that element's XML."""
     elements = {}
-    for child in ElementTree.fromstring(document):
+    for child in root:
         child.tail = None
         elements[child.tag] = ElementTree.tostring(child, encoding="unicode")
     return elements
 
 
-DEFAULT_ELEMENTS = _elements(DEFAULT_SERVICE_PROPERTIES)
+DEFAULT_ELEMENTS = _root_elements(ElementTree.fromstring(DEFAULT_SERVICE_PROPERTIES))
 
 
 def endpoint(call: Call) -> str:
@@ -109,7 +109,6 @@ def set_service_properties(call: Call) -> Response:
         raise invalid_xml_document() from None
     if root.tag != "StorageServiceProperties":
         raise invalid_xml_document()
-    elements = {}
     for child in root:
         if child.tag not in SERVICE_PROPERTY_ELEMENTS:
             raise not_modelled(
@@ -118,9 +117,7 @@ def set_service_properties(call: Call) -> Response:
                 f"for the root element {child.tag}: the fake stores "
                 f"{', '.join(SERVICE_PROPERTY_ELEMENTS)}.",
             )
-        child.tail = None
-        elements[child.tag] = ElementTree.tostring(child, encoding="unicode")
-    call.backend.set_service_settings(call.account, elements)
+    call.backend.set_service_settings(call.account, _root_elements(root))
     return call.respond(202)
 
 
