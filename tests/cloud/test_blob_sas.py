@@ -20,6 +20,7 @@ import requests
 from azure.storage.blob import (
     AccountSasPermissions,
     BlobServiceClient,
+    CorsRule,
     ResourceTypes,
     Services,
     UserDelegationKey,
@@ -351,11 +352,12 @@ def test_an_account_sas_runs_container_and_service_operations_with_the_documente
     made.set_container_metadata({"team": "obo"})
     lease = made.acquire_lease()
     lease.break_lease()
-    everything.set_service_properties(cors=[])
+    everything.set_service_properties(cors=[CorsRule(["https://obo.example"], ["GET"])])
 
     assert made.get_container_properties().metadata == {"team": "obo"}
     assert "by-account-sas" in [c.name for c in everything.list_containers()]
-    assert everything.get_service_properties()["cors"] == []
+    cors = everything.get_service_properties()["cors"]
+    assert [rule.allowed_origins for rule in cors] == ["https://obo.example"]
     made.delete_container()
     assert "by-account-sas" not in fake_azure_env.blob.accounts[ACCOUNT]
 
@@ -374,6 +376,13 @@ def test_an_account_sas_without_an_operations_letter_or_type_is_refused_by_name(
     delete_only_acquire = session.put(
         f"{container_url}&comp=lease&{account_sas(types='c', permission='d')}", headers=lease
     )
+    read_only_set = session.put(
+        f"{ACCOUNT_URL}/?restype=service&comp=properties&{account_sas(types='s', permission='r')}",
+        data=b'<?xml version="1.0" encoding="utf-8"?><StorageServiceProperties />',
+    )
+    container_type_get = session.get(
+        f"{ACCOUNT_URL}/?restype=service&comp=properties&{account_sas(types='c', permission='r')}"
+    )
     no_service_type = session.get(
         f"{ACCOUNT_URL}/?comp=list&{account_sas(types='co', permission='l')}"
     )
@@ -385,9 +394,10 @@ def test_an_account_sas_without_an_operations_letter_or_type_is_refused_by_name(
         headers={"x-ms-lease-action": "break"},
     )
 
-    for refused in (read_only_create, write_only_delete, delete_only_acquire):
+    for refused in (read_only_create, write_only_delete, delete_only_acquire, read_only_set):
         assert code(refused) == (403, "AuthorizationPermissionMismatch")
-    assert code(no_service_type) == (403, "AuthorizationResourceTypeMismatch")
+    for refused in (no_service_type, container_type_get):
+        assert code(refused) == (403, "AuthorizationResourceTypeMismatch")
     assert acl.status_code == 501 and "Container_GetAccessPolicy" in acl.text
     assert (acquired.status_code, broken_with_delete.status_code) == (201, 202)
     assert CONTAINER in fake_azure.blob.accounts[ACCOUNT]

@@ -125,3 +125,86 @@ def test_a_reader_may_not_set_service_properties(fake_azure_env: FakeAzure) -> N
 
     assert raised.value.status_code == 403
     assert fake_azure_env.blob.get_service_settings(ACCOUNT) == {}
+
+
+def test_six_cors_rules_or_a_retention_of_366_days_are_refused_as_the_service_refuses_them(
+    fake_azure_env: FakeAzure,
+) -> None:
+    """The cases azure-storage-blob's own live tests expect the service to refuse
+    (test_too_many_cors_rules, test_retention_too_long)."""
+    client = service_client(fake_azure_env)
+    client.set_service_properties(cors=[CorsRule(["www.xyz.com"], ["GET"])])
+
+    with pytest.raises(HttpResponseError) as too_many:
+        client.set_service_properties(cors=[CorsRule(["*"], ["GET"])] * 6)
+    with pytest.raises(HttpResponseError) as too_long:
+        client.set_service_properties(
+            hour_metrics=Metrics(
+                enabled=True, include_apis=True, retention_policy=RetentionPolicy(True, 366)
+            )
+        )
+
+    for refused in (too_many, too_long):
+        assert (refused.value.status_code, refused.value.error_code) == (400, "InvalidXmlDocument")
+    kept = client.get_service_properties()
+    assert [rule.allowed_origins for rule in kept["cors"]] == ["www.xyz.com"]
+    assert kept["hour_metrics"].retention_policy.days == 7
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            "<DeleteRetentionPolicy><Enabled>true</Enabled><Days>0</Days></DeleteRetentionPolicy>",
+            "from 1 to 365",
+        ),
+        (
+            "<DeleteRetentionPolicy><Enabled>false</Enabled><Days>5</Days></DeleteRetentionPolicy>",
+            "Element Days is only expected when RetentionPolicy is enabled.",
+        ),
+        (
+            "<DeleteRetentionPolicy><Enabled>true</Enabled></DeleteRetentionPolicy>",
+            "Days is required",
+        ),
+        (
+            "<Cors><CorsRule><AllowedOrigins>*</AllowedOrigins><AllowedMethods>GET</AllowedMethods>"
+            "<MaxAgeInSeconds>5</MaxAgeInSeconds><AllowedHeaders /></CorsRule></Cors>",
+            "CorsRule is missing ExposedHeaders",
+        ),
+        (
+            "<Cors><CorsRule><AllowedOrigins>*</AllowedOrigins><AllowedMethods>FETCH</AllowedMethods>"
+            "<MaxAgeInSeconds>5</MaxAgeInSeconds><ExposedHeaders /><AllowedHeaders /></CorsRule>"
+            "</Cors>",
+            "['FETCH']",
+        ),
+        (
+            "<MinuteMetrics><Version>1.0</Version><Enabled>true</Enabled><RetentionPolicy>"
+            "<Enabled>false</Enabled></RetentionPolicy></MinuteMetrics>",
+            "MinuteMetrics is missing IncludeAPIs",
+        ),
+        (
+            "<Logging><Version>1.0</Version><Read>yes</Read><Write>true</Write><Delete>true</Delete>"
+            "<RetentionPolicy><Enabled>false</Enabled></RetentionPolicy></Logging>",
+            "Logging/Read must be true or false",
+        ),
+    ],
+    ids=[
+        "zero-days",
+        "days-when-disabled",
+        "no-days",
+        "cors-child",
+        "cors-method",
+        "include-apis",
+        "boolean",
+    ],
+)
+def test_a_body_breaking_a_documented_limit_is_invalid_xml_and_changes_nothing(
+    fake_azure_env: FakeAzure, session: requests.Session, body: str, reason: str
+) -> None:
+    response = session.put(PROPERTIES_URL, data=document(body), headers=raw_headers())
+
+    assert response.status_code == 400
+    error = ElementTree.fromstring(response.content)
+    assert error.findtext("Code") == "InvalidXmlDocument"
+    assert reason in (error.findtext("Reason") or "")
+    assert fake_azure_env.blob.get_service_settings(ACCOUNT) == {}

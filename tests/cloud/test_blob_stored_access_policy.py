@@ -27,7 +27,7 @@ from azureml_obo_harness import values
 from azureml_obo_harness.cloud import FakeAzure
 
 from tests.cloud.blob_clients import ACCOUNT_URL
-from tests.cloud.helpers import session_for
+from tests.cloud.helpers import bearer, session_for
 
 ACCOUNT, CONTAINER, BLOB = values.STORAGE_ACCOUNT, values.BLOB_CONTAINER, values.BLOB_NAME
 KEY = values.STORAGE_ACCOUNT_KEY
@@ -66,7 +66,7 @@ def test_a_blob_sas_bound_to_a_policy_reads_with_the_policys_permissions(
     blob = BlobClient.from_blob_url(BLOB_URL, credential=sas)
 
     assert blob.download_blob().readall() == values.BLOB_CONTENT
-    assert "sp=" not in sas and "se=" not in sas  # all three terms are the policy's
+    assert "sp=" not in sas and "se=" not in sas  # the premise: all three terms are the policy's
     with pytest.raises(HttpResponseError) as refused:
         blob.upload_blob(b"overwritten", overwrite=True)
     assert refusal(refused) == (403, "AuthorizationPermissionMismatch")
@@ -186,3 +186,88 @@ def test_a_tampered_policy_name_fails_the_signature_before_the_policy_is_looked_
 
     assert response.headers["x-ms-error-code"] == "AuthenticationFailed"
     assert "Signature did not match" in response.text
+
+
+def test_a_policy_not_yet_started_does_not_authorize_yet(container: ContainerClient) -> None:
+    later = AccessPolicy(
+        permission=ContainerSasPermissions(read=True),
+        start=now() + timedelta(hours=1),
+        expiry=now() + timedelta(hours=2),
+    )
+    container.set_container_access_policy(signed_identifiers={"later": later})
+    sas = generate_blob_sas(ACCOUNT, CONTAINER, BLOB, account_key=KEY, policy_id="later")
+
+    with pytest.raises(HttpResponseError) as refused:
+        BlobClient.from_blob_url(BLOB_URL, credential=sas).download_blob()
+
+    assert refusal(refused) == (403, "AuthenticationFailed")
+    assert "Signature not valid in the specified time frame" in str(refused.value)
+
+
+def test_an_expiry_given_by_neither_the_sas_nor_its_policy_is_the_fakes_501(
+    fake_azure_env: FakeAzure, container: ContainerClient
+) -> None:
+    container.set_container_access_policy(
+        signed_identifiers={
+            "open-ended": AccessPolicy(permission=ContainerSasPermissions(read=True))
+        }
+    )
+    sas = generate_blob_sas(ACCOUNT, CONTAINER, BLOB, account_key=KEY, policy_id="open-ended")
+
+    response = session_for(fake_azure_env).get(f"{BLOB_URL}?{sas}")
+
+    assert response.status_code == 501
+    assert "leaves out se" in response.text
+
+
+def test_policy_times_as_the_service_writes_them_with_seven_fraction_digits_are_read(
+    fake_azure_env: FakeAzure, container: ContainerClient
+) -> None:
+    """The service returns policy times like ``2026-12-04T10:00:00.0000000Z``; a client that
+    sets them back as read must get a working SAS on every supported Python (3.10's
+    ``fromisoformat`` reads three or six fraction digits only)."""
+    start = (now() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.1234567Z")
+    expiry = (now() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
+    acl = (
+        '<?xml version="1.0" encoding="utf-8"?><SignedIdentifiers><SignedIdentifier><Id>seven</Id>'
+        f"<AccessPolicy><Start>{start}</Start><Expiry>{expiry}</Expiry><Permission>r</Permission>"
+        "</AccessPolicy></SignedIdentifier></SignedIdentifiers>"
+    )
+    headers = {"x-ms-version": "2026-10-06", **bearer("https://storage.azure.com")}
+    fake_azure_env.grant_storage(fake_azure_env.user.object_id, ["read", "write", "delete"])
+    session = session_for(fake_azure_env)
+    set_acl = session.put(
+        f"{ACCOUNT_URL}/{CONTAINER}?restype=container&comp=acl", data=acl.encode(), headers=headers
+    )
+    sas = generate_blob_sas(ACCOUNT, CONTAINER, BLOB, account_key=KEY, policy_id="seven")
+
+    assert set_acl.status_code == 200
+    assert session.get(f"{BLOB_URL}?{sas}").content == values.BLOB_CONTENT
+
+
+@pytest.mark.parametrize(
+    ("identifier", "start", "problem"),
+    [
+        ("x" * 65, "", "an Id of 65 characters"),
+        ("readers", "yesterday", "the time 'yesterday'"),
+    ],
+    ids=["long-id", "bad-time"],
+)
+def test_a_policy_a_sas_could_not_use_is_the_fakes_501_when_it_is_set(
+    fake_azure_env: FakeAzure, identifier: str, start: str, problem: str
+) -> None:
+    acl = (
+        '<?xml version="1.0" encoding="utf-8"?><SignedIdentifiers><SignedIdentifier>'
+        f"<Id>{identifier}</Id><AccessPolicy><Start>{start}</Start><Permission>r</Permission>"
+        "</AccessPolicy></SignedIdentifier></SignedIdentifiers>"
+    )
+    headers = {"x-ms-version": "2026-10-06", **bearer("https://storage.azure.com")}
+    fake_azure_env.grant_storage(fake_azure_env.user.object_id, ["read", "write", "delete"])
+
+    response = session_for(fake_azure_env).put(
+        f"{ACCOUNT_URL}/{CONTAINER}?restype=container&comp=acl", data=acl.encode(), headers=headers
+    )
+
+    assert response.status_code == 501
+    assert problem in response.text and "Container_SetAccessPolicy" in response.text
+    assert fake_azure_env.blob.get_container(ACCOUNT, CONTAINER).signed_identifiers == b""

@@ -6,12 +6,12 @@ elements of ``StorageServiceProperties`` (``Logging``, ``HourMetrics``, ``Minute
 ``Cors``, ``DefaultServiceVersion``, ``DeleteRetentionPolicy``, ``StaticWebsite``); each one named
 replaces the account's setting whole (an empty ``<Cors />`` deletes every CORS rule), each one
 omitted keeps its setting, and the answer is 202 with no body. A Get returns the defaults of a new
-account overlaid with what was set, in the spec's element order. The settings are stored, not
-acted on: no analytics logs are written, a deleted blob is gone whatever the delete retention
-policy says (Undelete is not served), no static website is served. The values inside an element are
-stored as sent, not checked (retention days 1-365, at most five CORS rules, every child present):
-which error the service gives for each is not recorded here. A root element outside that list is
-the fake's 501, naming it.
+account overlaid with what was set, in the spec's element order. A body that breaks a
+documented limit (a missing child, retention days outside 1-365, more than five CORS rules...) is
+the service's 400 ``InvalidXmlDocument`` and changes nothing (:mod:`.service_settings`). The
+settings are stored, not acted on: no analytics logs are written, a deleted blob is gone whatever
+the delete retention policy says (Undelete is not served), no static website is served. A root
+element outside that list is the fake's 501, naming it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ElementTree
 
 from werkzeug.wrappers import Response
 
-from azureml_obo_harness.cloud.blob import listing
+from azureml_obo_harness.cloud.blob import listing, service_settings
 from azureml_obo_harness.cloud.blob.call import Call, invalid_xml_document
 from azureml_obo_harness.cloud.http import not_modelled
 
@@ -117,6 +117,7 @@ def set_service_properties(call: Call) -> Response:
                 f"for the root element {child.tag}: the fake stores "
                 f"{', '.join(SERVICE_PROPERTY_ELEMENTS)}.",
             )
+    service_settings.check(root)
     call.backend.set_service_settings(call.account, _root_elements(root))
     return call.respond(202)
 

@@ -6,15 +6,17 @@ import xml.etree.ElementTree as ElementTree
 
 from werkzeug.wrappers import Response
 
-from azureml_obo_harness.cloud.blob import listing
+from azureml_obo_harness.cloud.blob import listing, sas
 from azureml_obo_harness.cloud.blob.account_ops import XML, endpoint
 from azureml_obo_harness.cloud.blob.call import Call, StorageError, http_date, invalid_xml_document
 from azureml_obo_harness.cloud.blob.leases import lease_headers
 from azureml_obo_harness.cloud.blob.models import Blob, Container
+from azureml_obo_harness.cloud.http import not_modelled
 
 PUBLIC_ACCESS = ("container", "blob")
 EMPTY_IDENTIFIERS = b'<?xml version="1.0" encoding="utf-8"?><SignedIdentifiers />'
 MAX_IDENTIFIERS = 5
+MAX_IDENTIFIER_LENGTH = 64
 
 
 def _public_access(call: Call) -> str | None:
@@ -107,10 +109,35 @@ def set_container_access_policy(call: Call) -> Response:
             raise invalid_xml_document() from None
         if root.tag != "SignedIdentifiers" or len(root) > MAX_IDENTIFIERS:
             raise invalid_xml_document()
+        _check_policies(root, call)
     container = call.backend.set_access_policy(
         call.account, call.container, body if body.strip() else b"", _public_access(call)
     )
     return _stamped(call, container, 200)
+
+
+def _check_policies(root: ElementTree.Element, call: Call) -> None:
+    """Each stored access policy has an ``Id`` of at most 64 characters and ISO 8601 times
+    ("Define a stored access policy"), as a SAS bound to it needs them; the service's refusal of
+    others is not recorded, so they are the fake's 501 rather than stored and failing later."""
+    for signed in root.iter("SignedIdentifier"):
+        identifier = signed.findtext("Id") or ""
+        times = [signed.findtext(f"AccessPolicy/{name}") or "" for name in ("Start", "Expiry")]
+        problem = ""
+        if not identifier or len(identifier) > MAX_IDENTIFIER_LENGTH:
+            problem = f"an Id of {len(identifier)} characters (1 to {MAX_IDENTIFIER_LENGTH})"
+        for text in filter(None, times):
+            try:
+                sas.parse_time(text)
+            except ValueError:
+                problem = f"the time {text!r}, not an ISO 8601 UTC time"
+        if problem:
+            raise not_modelled(
+                "blob",
+                call.operation.rest_name,
+                f"for a stored access policy with {problem}: the service refuses it, with a "
+                "status no recording shows.",
+            )
 
 
 def container_lease(call: Call) -> Response:

@@ -58,8 +58,9 @@ datastore, ``ss=bf&srt=co`` in the recordings) is verified too: its string to si
 ``ss`` must name the blob service (else 403 ``AuthorizationServiceMismatch``), ``srt`` the
 operation's level (``s`` account, ``c`` container, ``o`` blob) and ``sp`` the operation's letters
 (:data:`ACCOUNT_SAS_PERMISSIONS` for the account and container operations, from the docs' table
-of account SAS permissions by operation; :data:`PERMISSIONS` for blobs); an operation neither
-lists (container ACLs, account information) is a 501 under an account SAS.
+of account SAS permissions by operation; :data:`PERMISSIONS` for blobs and for Get Account
+Information on a container or blob); an operation neither lists (container ACLs, the account
+level's Get Account Information) is a 501 under an account SAS.
 
 What the fake does not model is a 501 naming it, never accepted unchecked: an ``sv`` before
 2018-11-09 (or, for a user delegation
@@ -76,6 +77,7 @@ import base64
 import binascii
 import hmac
 import ipaddress
+import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -338,8 +340,9 @@ def _with_stored_policy(
     """A service SAS's ``sp``, start and expiry with its stored access policy's filled in ("Define
     a stored access policy": each of the three is given by the SAS or by the policy, never by
     both). A policy the container does not hold (or a container that is gone) is the service's
-    ``AuthorizationFailure``: such a SAS is revoked. A term given twice is the fake's 501: the
-    service refuses it, with a status no recording shows."""
+    ``AuthorizationFailure``: such a SAS is revoked. A term given twice, or an expiry or
+    permissions given by neither, is the fake's 501: the service refuses it, with a status or
+    wording no recording shows."""
     policy = _stored_policy(backend, target, fields["si"])
     if policy is None:
         raise StorageError(
@@ -355,11 +358,24 @@ def _with_stored_policy(
             "gives them too: the service refuses such a SAS (a term is given by one or the "
             "other), with a status no recording shows. Leave them out of the SAS.",
         )
-    merged = {**fields, "sp": fields.get("sp") or policy.get("Permission", "")}
+    missing = [
+        name
+        for name, element in terms.items()
+        if name != "st" and not fields.get(name) and not policy.get(element)
+    ]
+    if missing:
+        raise not_modelled(
+            "blob",
+            row.rest_name,
+            f"for a SAS whose stored access policy leaves out {', '.join(missing)} as the SAS "
+            "does: the service refuses such a SAS, with a wording no recording shows. Give them "
+            "in one of the two.",
+        )
+    merged = {**fields, "sp": fields.get("sp") or policy["Permission"]}
     return (
         merged,
         start if start is not None else _instant(policy.get("Start", "")),
-        expiry if expiry is not None else _instant(policy.get("Expiry", "")),
+        expiry if expiry is not None else _instant(policy["Expiry"]),
     )
 
 
@@ -528,19 +544,30 @@ def _exists(backend: BlobBackend, target: Target) -> bool:
 # -- values --------------------------------------------------------------------------------------
 
 
-def _instant(text: str) -> datetime | None:
-    """A SAS time (ISO 8601 UTC: ``2026-12-02``, ``2026-12-02T10:00Z``, ``...:00Z``, fractions),
-    None if absent; one that does not parse is the service's "Signature fields not well formed."."""
-    if not text:
-        return None
-    shown = text.replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(shown)
-    except ValueError:
-        raise authentication_failed("Signature fields not well formed.") from None
+FRACTION = re.compile(r"\.(\d+)")
+
+
+def parse_time(text: str) -> datetime:
+    """A SAS or stored access policy time (ISO 8601 UTC: ``2026-12-02``, ``2026-12-02T10:00Z``,
+    ``...:00Z``, any number of fraction digits, as the service writes them with seven), in UTC;
+    ``ValueError`` if it is not one. The fraction is cut to the six digits every supported
+    Python's ``fromisoformat`` reads (3.10's takes three or six only)."""
+    shown = FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), text.strip())
+    moment = datetime.fromisoformat(shown.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+def _instant(text: str) -> datetime | None:
+    """A SAS time (:func:`parse_time`), None if absent; one that does not parse is the service's
+    "Signature fields not well formed."."""
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise authentication_failed("Signature fields not well formed.") from None
 
 
 def _http(moment: datetime) -> str:
