@@ -17,12 +17,36 @@ into DIR and unpacks them; their ``samples/`` folders are then run unless paths 
 samples are public code and are never committed. The default selection is the set the fake is
 meant to pass: Key Vault secrets (all); Blob's hello world, authentication, containers, container
 access policy, enumerate and walk-hierarchy samples (sync and async), client-side encryption and
-network activity logging; azure-ai-ml's command, sweep, component and pipeline samples. Left out,
-and why (name a file to run it anyway): Blob's service samples read stats from the account's
-secondary endpoint (the fake's account is LRS: it has none); its common samples take snapshots,
-undelete and batch-delete (not served) and copy from a web site; azure-ai-ml's ml_samples_misc creates
-batch endpoints and deployments and model packages (not served) from SDK-repository configs the
-sdist does not ship.
+network activity logging; azure-ai-ml's command, sweep, component and pipeline samples.
+
+Left out, and why (as each fails against azure-storage-blob 12.31.1 and azure-ai-ml 1.35.2; name
+a file to run it anyway):
+
+- Blob ``service`` (sync and async): reads stats from the account's secondary endpoint, which the
+  fake's account (LRS) does not have.
+- Blob ``common`` (sync and async): takes snapshots, undeletes and batch-deletes blobs (the fake
+  answers 501 and names Blob_CreateSnapshot), and copies from a web site.
+- Blob ``copy_blob`` (sync and async): copies from www.gutenberg.org, which the fake does not hold.
+- Blob ``batch_delete_blobs`` and ``query``: read local files (``./sample-blobs/``) the sdist does
+  not ship; the first sends a batch request, the second a query, neither served.
+- Blob ``proxy_configuration``: sends everything through a proxy at 10.10.1.10, by design
+  unreachable here.
+- Blob ``client_side_encryption_keyvault``: needs azure-keyvault-keys (not installed) and Key
+  Vault keys, which the fake does not serve.
+- azure-ai-ml ``compute``: creates, updates, starts, stops and deletes computes; the fake has
+  Compute_Get and Compute_List only (its PUT is a 501 by name).
+- azure-ai-ml ``misc``, ``workspace``, ``capability_host``, ``authentication`` and
+  ``test_prepForSign``: load SDK-repository test configs (``tests/test_configs/...``,
+  ``config.json``) the sdist does not ship; ``misc`` then creates batch endpoints and model
+  packages, ``workspace`` updates workspaces (the fake has Workspaces_Get only), neither
+  served.
+- azure-ai-ml ``deployment_template`` and ``genAI_monitors_configuration``: registries'
+  discovery and schedules, not served.
+- azure-ai-ml ``input_output_configurations``, ``cloud_configurations``, ``spark_configurations``,
+  ``automl_image``, ``automl_nlp`` and ``compliant_logger`` pass, but build entities offline and
+  call the service once at most (``spark_configurations`` gets one compute): they test little of
+  the fake. ``featurestore`` deploys an ARM template (Microsoft.Resources/deployments, not
+  served); ``hello.py`` is a component's script, not a sample to run.
 """
 
 from __future__ import annotations
