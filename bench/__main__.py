@@ -219,6 +219,15 @@ def section_fake_azure(args: argparse.Namespace) -> list[Row]:
                     holds,
                 )
             )
+    for kind, what in (("kept", "one kept-alive client"), ("new", "a new client for each")):
+        wall, client, fake = results[f"split/{kind}"]
+        rows.append(
+            Row(
+                "4",
+                f"a get-secret, real `SecretClient`, {what}: wall / client CPU / fake CPU",
+                f"{ms(wall)} / {ms(client)} / {ms(fake)} (fake {fake / (client + fake):.0%})",
+            )
+        )
     return rows
 
 

@@ -5,6 +5,11 @@ then TLS, as every real client does). Two kinds of client are measured: plain ``
 sessions sending ``GET /secrets/<name>`` with a fake bearer token (the server's capacity), and the
 real ``azure.keyvault.secrets.SecretClient`` with ``FakeCredential`` (what a test pays, SDK
 pipeline included).
+
+Where one get-secret's time goes (:func:`cpu_split`): the calling thread's CPU time (the SDK and
+``requests``, the client side) against the rest of the process's (the fake's handler threads,
+the server side), kept-alive and with a new client each time (``CONNECT``, TLS and Key Vault's
+challenge included, as every test's first request pays them).
 """
 
 from __future__ import annotations
@@ -142,6 +147,39 @@ def round_trips_per_second(client: str, threads: int, *, seconds: float = 2.0) -
     return sum(counts) / elapsed
 
 
+def cpu_split(new_client: bool, *, calls: int = 300) -> tuple[float, float, float]:
+    """Per get-secret with the real ``SecretClient``: wall seconds, the calling thread's CPU
+    seconds (the client) and the rest of the process's (the fake). ``new_client``: a new client
+    for every get (a new tunnel, TLS handshake and challenge), else one kept-alive client."""
+    from azure.keyvault.secrets import SecretClient
+    from azureml_obo_harness.credential import FakeCredential
+
+    with FakeAzure() as azure:
+
+        def client() -> SecretClient:
+            return SecretClient(
+                values.VAULT_URL,
+                FakeCredential(),
+                proxies={"https": azure.proxy_url},
+                connection_verify=str(azure.ca_path),
+            )
+
+        kept = client()
+        kept.get_secret(values.SECRET_NAME)  # connect, handshake, challenge: once, before
+        wall, thread, process = time.perf_counter(), time.thread_time(), time.process_time()
+        for _ in range(calls):
+            if new_client:
+                with client() as fresh:
+                    fresh.get_secret(values.SECRET_NAME)
+            else:
+                kept.get_secret(values.SECRET_NAME)
+        wall = time.perf_counter() - wall
+        thread = time.thread_time() - thread
+        process = time.process_time() - process
+        kept.close()
+    return wall / calls, thread / calls, (process - thread) / calls
+
+
 def median(values_: list[float]) -> float:
     ordered = sorted(values_)
     return ordered[len(ordered) // 2]
@@ -157,4 +195,9 @@ def measure(runs: int) -> dict[str, Any]:
         for threads in (1, 4):
             rates = [round_trips_per_second(client, threads) for _ in range(runs)]
             results[f"{client}/{threads}"] = median(rates)
+    for new_client in (False, True):
+        splits = [cpu_split(new_client) for _ in range(runs)]
+        results[f"split/{'new' if new_client else 'kept'}"] = tuple(
+            median([split[part] for split in splits]) for part in range(3)
+        )
     return results
