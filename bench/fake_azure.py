@@ -89,16 +89,21 @@ def _requests_client(azure: FakeAzure) -> Callable[[], None]:
     return get
 
 
-def _sdk_client(azure: FakeAzure) -> Callable[[], None]:
+def _secret_client(azure: FakeAzure) -> Any:
+    """The real ``SecretClient`` with ``FakeCredential``, pointed at ``azure`` by its arguments."""
     from azure.keyvault.secrets import SecretClient
     from azureml_obo_harness.credential import FakeCredential
 
-    client = SecretClient(
+    return SecretClient(
         values.VAULT_URL,
         FakeCredential(),
         proxies={"https": azure.proxy_url},
         connection_verify=str(azure.ca_path),
     )
+
+
+def _sdk_client(azure: FakeAzure) -> Callable[[], None]:
+    client = _secret_client(azure)
 
     def get() -> None:
         if client.get_secret(values.SECRET_NAME).value != values.SECRET_VALUE:
@@ -151,25 +156,13 @@ def cpu_split(new_client: bool, *, calls: int = 300) -> tuple[float, float, floa
     """Per get-secret with the real ``SecretClient``: wall seconds, the calling thread's CPU
     seconds (the client) and the rest of the process's (the fake). ``new_client``: a new client
     for every get (a new tunnel, TLS handshake and challenge), else one kept-alive client."""
-    from azure.keyvault.secrets import SecretClient
-    from azureml_obo_harness.credential import FakeCredential
-
     with FakeAzure() as azure:
-
-        def client() -> SecretClient:
-            return SecretClient(
-                values.VAULT_URL,
-                FakeCredential(),
-                proxies={"https": azure.proxy_url},
-                connection_verify=str(azure.ca_path),
-            )
-
-        kept = client()
+        kept = _secret_client(azure)
         kept.get_secret(values.SECRET_NAME)  # connect, handshake, challenge: once, before
         wall, thread, process = time.perf_counter(), time.thread_time(), time.process_time()
         for _ in range(calls):
             if new_client:
-                with client() as fresh:
+                with _secret_client(azure) as fresh:
                     fresh.get_secret(values.SECRET_NAME)
             else:
                 kept.get_secret(values.SECRET_NAME)
