@@ -98,7 +98,7 @@ def section_suite(args: argparse.Namespace) -> list[Row]:
         Row("1", "import floor (`import azure.ai.ml, ...keyvault.secrets, identity`)", ms(floor)),
         Row(
             "1",
-            f"{what}{where}, serial (`pytest -q -p no:cacheprovider`)",
+            f"{what}{where}, serial (`pytest -q`)",
             ms(whole) + _failed(failed),
         ),
         Row(

@@ -23,6 +23,14 @@ there, see no distribution but the harness and the linked ones (not Hypothesis, 
 the example job: a requirement the harness forgot to declare is missing there as it would be for
 a team) and no pytest plugin but theirs, and ``.venv/bin/cassette-scan --help`` must run.
 
+The install is proven once for what it reads (``tests/proven_install.py``): the team's folder is
+kept in pytest's cache with the key of the install its venv passed these checks for (a digest of
+this interpreter, this environment's distributions, the harness's files, the guide and this test's
+own code). A run that finds the venv proven for its key empties the rest of the folder, skips the
+guide's two install commands and checks the venv it found exactly as it checks a new one, then
+follows the guide from there; a change to anything the install reads, ``pytest --cache-clear``
+or a run without the cache makes the venv and proves the install again.
+
 Every shell command (the venv, pip, git) runs in bash in the team's folder, the venv activated
 (``. .venv/bin/activate`` sourced) once the guide has activated it. A new interpreter pays the
 Azure SDKs' import floor (seconds), so only the guide's first pytest command runs in one, the
@@ -59,8 +67,10 @@ from azureml_obo_harness.scan import main as cassette_scan
 from azureml_obo_harness.scan import scan_text
 from packaging.utils import canonicalize_name
 
+from tests import team_venv
 from tests.cloud.conftest import allowed_hosts  # loopback only: the team's runs' fake Azure
 from tests.inner_runs import preload_inner_run_imports
+from tests.proven_install import install_key, team_folder
 from tests.team_venv import (
     INSTALL_TOOLS,
     build_requirements,
@@ -121,7 +131,7 @@ def commands() -> list[str]:
 
 def offline_command(command: str) -> str:
     """A shell command of the guide as the test runs it: the venv made from this interpreter,
-    without pip, its path given the folder of links :func:`link_what_the_index_would_give` fills;
+    without pip, its path given the folder of links to :func:`what_the_index_would_give`;
     pip is this suite's (linked there), run by the team's python, installing into the team's venv
     without an index."""
     if command == "python3 -m venv .venv":
@@ -141,13 +151,13 @@ def offline_command(command: str) -> str:
     return command
 
 
-def link_what_the_index_would_give(team: Path, install: str) -> set[str]:
-    """Before the guide's ``pip install``: link into the team's venv what pip would otherwise
-    download, every distribution the command's projects and names require (with pip and each
-    project's build requirements, which the install itself needs); returns their names. Each
-    requirement is checked here, its name and version (:func:`requirement_closure`), so pip then
-    installs the harness from its path with ``--no-deps``: its resolver would check the same set
-    again, in 2.3 s more (measured)."""
+def what_the_index_would_give(team: Path, install: str) -> set[str]:
+    """What the guide's ``pip install`` would otherwise download: every distribution the
+    command's projects and names require, with pip and each project's build requirements, which
+    the install itself needs (their names). Each requirement is checked here, its name and version
+    (:func:`requirement_closure`), so pip then installs the harness from its path with
+    ``--no-deps``: its resolver would check the same set again, in 2.3 s more (measured). Before
+    the install, the test links them into the team's venv (``link_distributions``)."""
     requirements = list(INSTALL_TOOLS)
     for argument in shlex.split(
         install.removeprefix("pip install ").replace("$HARNESS", str(ROOT))
@@ -158,9 +168,7 @@ def link_what_the_index_would_give(team: Path, install: str) -> set[str]:
             requirements += project_requirements(project) + build_requirements(project)
         else:
             requirements.append(argument)
-    wanted = requirement_closure(requirements)
-    link_distributions(wanted, team / ".venv" / LINKED)
-    return set(wanted)
+    return set(requirement_closure(requirements))
 
 
 def test_the_guide_runs_every_offline_command_and_names_the_others() -> None:
@@ -325,9 +333,12 @@ def _harness_isolation() -> None:
     'pip install -e ./fakes -e ".[test]"',
 )
 def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_test(
-    pytester: pytest.Pytester,
+    pytester: pytest.Pytester, pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    team, activated = pytester.path, False
+    key = install_key([GUIDE, Path(__file__), Path(team_venv.__file__)])
+    folder = team_folder(getattr(pytestconfig, "cache", None), pytester.path, key)
+    team, activated = folder.path, False
+    monkeypatch.chdir(team)  # the in-process runs start in the team's folder, as its shell does
     filters: list[tuple[Any, ...]] | None = None
     runs: list[tuple[str, int, list[str]]] = []  # each pytest run: command, status, output
     for kind, text in guide_steps():
@@ -349,14 +360,20 @@ def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_t
             with redirect_stdout(output), redirect_stderr(output):
                 status = cassette_scan(shlex.split(text)[1:])
             assert status == 0, f"{text}\n{output.getvalue()}"
+        elif text.startswith("pip install") and folder.proven:  # the venv found is checked anew
+            filters = _check_the_install(team, activated, what_the_index_would_give(team, text))
+        elif text == "python3 -m venv .venv" and folder.proven:
+            continue  # made and proven for this key (tests/proven_install.py)
         else:  # a shell command, the first pytest command too (the team's venv's python)
             if text.startswith("pip install"):
-                linked = link_what_the_index_would_give(team, text)
+                linked = what_the_index_would_give(team, text)
+                link_distributions(linked, team / ".venv" / LINKED)
             output = _shell(team, offline_command(text), activated)
             if text.startswith("pytest "):
                 runs.append((text, 0, output.splitlines()))
             if text.startswith("pip install"):
                 filters = _check_the_install(team, activated, linked)
+                folder.record_proven()
 
     # Every pytest run passes and is quiet: not one warning, from the SDKs or anything else.
     assert len(runs) == 5, [command for command, _, _ in runs]
