@@ -361,7 +361,13 @@ def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_t
                 status = cassette_scan(shlex.split(text)[1:])
             assert status == 0, f"{text}\n{output.getvalue()}"
         elif text.startswith("pip install") and folder.proven:  # the venv found is checked anew
-            filters = _check_the_install(team, activated, what_the_index_would_give(team, text))
+            try:
+                filters = _check_the_install(team, activated, what_the_index_would_give(team, text))
+            except AssertionError as broken:  # changed since it was proven: say how to renew it
+                raise AssertionError(
+                    f"the team's venv kept in {team} since its install was proven fails the "
+                    "install's checks now; `pytest --cache-clear` makes it afresh"
+                ) from broken
         elif text == "python3 -m venv .venv" and folder.proven:
             continue  # made and proven for this key (tests/proven_install.py)
         else:  # a shell command, the first pytest command too (the team's venv's python)
