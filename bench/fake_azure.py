@@ -102,12 +102,17 @@ def _secret_client(azure: FakeAzure) -> Any:
     )
 
 
+def _read_seeded_secret(client: Any) -> None:
+    """One get-secret of the seeded secret through ``client``, its value checked."""
+    if client.get_secret(values.SECRET_NAME).value != values.SECRET_VALUE:
+        raise AssertionError("unexpected secret value")
+
+
 def _sdk_client(azure: FakeAzure) -> Callable[[], None]:
     client = _secret_client(azure)
 
     def get() -> None:
-        if client.get_secret(values.SECRET_NAME).value != values.SECRET_VALUE:
-            raise AssertionError("unexpected secret value")
+        _read_seeded_secret(client)
 
     return get
 
@@ -162,8 +167,7 @@ def cpu_split(new_client: bool, *, calls: int = 300) -> tuple[float, float, floa
 
         def fresh() -> None:
             with _secret_client(azure) as client:
-                if client.get_secret(values.SECRET_NAME).value != values.SECRET_VALUE:
-                    raise AssertionError("unexpected secret value")
+                _read_seeded_secret(client)
 
         get = fresh if new_client else kept
         wall, thread, process = time.perf_counter(), time.thread_time(), time.process_time()
