@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests import sdk_speedups
+from tests import head_start, sdk_speedups
 
 # pytester: plugins are tested by running pytest in-process on a generated project.
 pytest_plugins = ["pytester"]
@@ -61,6 +61,15 @@ def pytest_collection(session: pytest.Session) -> Iterator[object]:
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
         gc.enable()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The head starts of the collected tests that have one begin (``tests/head_start.py``)."""
+    head_start.start(session)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    head_start.finish(session)
 
 
 @pytest.fixture(autouse=True)

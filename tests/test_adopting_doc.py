@@ -32,7 +32,14 @@ follows the guide from there; a change to anything the install reads, ``pytest -
 or a run without the cache makes the venv and proves the install again.
 
 Every shell command (the venv, pip, git) runs in bash in the team's folder, the venv activated
-(``. .venv/bin/activate`` sourced) once the guide has activated it. A new interpreter pays the
+(``. .venv/bin/activate`` sourced) once the guide has activated it, in the environment
+:func:`team_environ` takes from this process's once, as the test's head start is prepared. The
+steps up to the first that runs in this process (the venv, the install and its checks, ``git
+init``, the first files, the team's first pytest in its own interpreter) are that head start
+(``tests/head_start.py``): in a serial run they are taken in a thread from the end of collection,
+their processes on the machine's other core while this process runs the tests before this one
+(at 399d478 the test took 2.5-3.5 s of the serial suite; now 0.3 s at its turn), and the test goes
+on from where they stopped. A new interpreter pays the
 Azure SDKs' import floor (seconds), so only the guide's first pytest command runs in one, the
 team's venv's ``python -m pytest``: it loads the plugin from the installed wheel, and it imports
 the SDKs afresh, so their import-time warnings (azure-ai-ml's schemas call marshmallow APIs that
@@ -57,8 +64,9 @@ import subprocess
 import sys
 import sysconfig
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +75,10 @@ from azureml_obo_harness.scan import main as cassette_scan
 from azureml_obo_harness.scan import scan_text
 from packaging.utils import canonicalize_name
 
-from tests import team_venv
+from tests import head_start, team_venv
 from tests.cloud.conftest import allowed_hosts  # loopback only: the team's runs' fake Azure
 from tests.inner_runs import preload_inner_run_imports
-from tests.proven_install import install_key, team_folder
+from tests.proven_install import TeamFolder, install_key, team_folder
 from tests.team_venv import (
     INSTALL_TOOLS,
     build_requirements,
@@ -253,53 +261,170 @@ INSTALLED_ENTRY_POINTS = [
 ]
 
 
-def _shell(team: Path, command: str, activated: bool) -> str:
-    """A command of the guide in bash, in the team's folder (the venv activated if the guide has
-    activated it): the command's output, or the test fails with it."""
+def team_environ() -> dict[str, str]:
+    """The environment of the guide's shell commands: this process's, less pytest's, tox's and a
+    venv's own variables, with ``HARNESS`` (this checkout), the real ``HOME`` and a git identity."""
     environ = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "VIRTUAL_ENV"))},
-        "HARNESS": str(ROOT),
-        "HOME": HOME,
-        "GIT_AUTHOR_NAME": "Team",
-        "GIT_AUTHOR_EMAIL": "team@example.invalid",
-        "GIT_COMMITTER_NAME": "Team",
-        "GIT_COMMITTER_EMAIL": "team@example.invalid",
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("PYTEST_", "VIRTUAL_ENV"))
+        # tox's constraints are this project's, not the team's
+        and name not in {"TOX_ENV_DIR", "PIP_CONSTRAINT"}
     }
-    environ.pop("PIP_CONSTRAINT", None)  # tox's constraints are this project's, not the team's
-    script = f"set -e\n. .venv/bin/activate\n{command}" if activated else f"set -e\n{command}"
-    result = subprocess.run(
-        ["bash", "-c", script],
-        cwd=team,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    environ.update(
+        {
+            "HARNESS": str(ROOT),
+            "HOME": HOME,
+            "PY_COLORS": "0",  # the output is read: the team's pytest writes no colours
+            "GIT_AUTHOR_NAME": "Team",
+            "GIT_AUTHOR_EMAIL": "team@example.invalid",
+            "GIT_COMMITTER_NAME": "Team",
+            "GIT_COMMITTER_EMAIL": "team@example.invalid",
+        }
     )
-    assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"[-6000:]
-    return result.stdout
+    return environ
 
 
-def _check_the_install(team: Path, activated: bool, linked: set[str]) -> list[tuple[Any, ...]]:
-    """What the guide's install step must have put in the team's venv, asked of that venv's own
-    python: the harness, installed there, beside the ``linked`` distributions and nothing else of
-    this suite's; returns the warning filters that python starts with."""
-    report = json.loads(_shell(team, f"python -c {shlex.quote(TEAM_VENV_REPORT)}", activated))
-    venv = str(team / ".venv")
-    assert report["module"].startswith(venv), report["module"]  # not this suite's harness
-    assert report["distribution"].startswith(venv), report["distribution"]
-    missing = [e for e in INSTALLED_ENTRY_POINTS if e not in report["entry_points"]]
-    assert missing == [], report["entry_points"]
-    distributions = {canonicalize_name(name) for name in report["distributions"]}
-    assert distributions == linked | {"azureml-obo-harness"}, distributions ^ linked
-    # The team's pytest loads the plugins of what it installed, none of this suite's own.
-    assert report["plugins"] == ["asyncio", "azureml_obo_harness.recording.plugin", "recording"]
-    # The console script is a real one: the team's venv runs it.
-    assert "usage: cassette-scan" in _shell(team, ".venv/bin/cassette-scan --help", activated)
+@dataclass
+class Following:
+    """The guide followed in the team's folder: the steps taken so far and what they gave.
+
+    :meth:`take` takes a step that runs outside this process (a file written, a shell command, the
+    first pytest command in the team's venv's own interpreter); the steps that run in this process
+    (the guide's other pytest commands and ``cassette-scan``) are the test's own.
+    """
+
+    folder: TeamFolder
+    environ: dict[str, str]
+    """The shell commands' environment (:func:`team_environ`), taken before they run."""
+    linked: set[str]
+    """What the guide's install would download (:func:`what_the_index_would_give`)."""
+    steps: list[tuple[str, str]] = field(default_factory=guide_steps)
+    taken: int = 0
+    activated: bool = False
+    """The guide has activated the venv: the shell commands from here on source it."""
+    report: dict[str, Any] | None = None
+    """The team's venv's own account of its install (``TEAM_VENV_REPORT``), once checked."""
+    runs: list[tuple[str, int, list[str]]] = field(default_factory=list)
+    """Each pytest run: its command, status and output."""
+
+    @property
+    def team(self) -> Path:
+        return self.folder.path
+
+    @property
+    def done(self) -> bool:
+        return self.taken == len(self.steps)
+
+    def next_runs_in_process(self) -> bool:
+        kind, text = self.steps[self.taken]
+        return (
+            kind == "$"
+            and text not in NOT_RUN
+            and (
+                text.startswith("cassette-scan ")
+                or (text.startswith("pytest ") and bool(self.runs))
+            )
+        )
+
+    def take(self) -> None:
+        """Take the next step, one that runs outside this process."""
+        assert not self.next_runs_in_process(), self.steps[self.taken]
+        kind, text = self.steps[self.taken]
+        self.taken += 1
+        if kind != "$":  # a file, written when the guide reaches it; a second block adds to it
+            (self.team / kind).parent.mkdir(parents=True, exist_ok=True)
+            with (self.team / kind).open("a") as file:
+                file.write(text)
+        elif text in NOT_RUN:
+            pass
+        elif text == ". .venv/bin/activate":
+            self.activated = True  # for the shell commands that follow
+        elif text == "python3 -m venv .venv" and self.folder.proven:
+            pass  # made and proven for this key (tests/proven_install.py)
+        elif text.startswith("pip install") and self.folder.proven:  # the venv found is checked
+            try:
+                self.report = self._check_the_install()
+            except AssertionError as broken:  # changed since it was proven: say how to renew it
+                raise AssertionError(
+                    f"the team's venv kept in {self.team} since its install was proven fails "
+                    "the install's checks now; `pytest --cache-clear` makes it afresh"
+                ) from broken
+        else:  # a shell command, the first pytest command too (the team's venv's python)
+            if text.startswith("pip install"):
+                link_distributions(self.linked, self.team / ".venv" / LINKED)
+            output = self.shell(offline_command(text))
+            if text.startswith("pytest "):
+                self.runs.append((text, 0, output.splitlines()))
+            if text.startswith("pip install"):
+                self.report = self._check_the_install()
+                self.folder.record_proven()
+
+    def shell(self, command: str) -> str:
+        """A command in bash, in the team's folder (the venv activated if the guide has activated
+        it): the command's output, or the test fails with it."""
+        script = (
+            f"set -e\n. .venv/bin/activate\n{command}" if self.activated else f"set -e\n{command}"
+        )
+        result = subprocess.run(
+            ["bash", "-c", script],
+            cwd=self.team,
+            env=self.environ,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"[-6000:]
+        return result.stdout
+
+    def _check_the_install(self) -> dict[str, Any]:
+        """What the guide's install step must have put in the team's venv, asked of that venv's
+        own python: the harness, installed there, beside the :attr:`linked` distributions and
+        nothing else of this suite's; returns that python's report."""
+        report: dict[str, Any] = json.loads(
+            self.shell(f"python -c {shlex.quote(TEAM_VENV_REPORT)}")
+        )
+        venv = str(self.team / ".venv")
+        assert report["module"].startswith(venv), report["module"]  # not this suite's harness
+        assert report["distribution"].startswith(venv), report["distribution"]
+        missing = [e for e in INSTALLED_ENTRY_POINTS if e not in report["entry_points"]]
+        assert missing == [], report["entry_points"]
+        distributions = {canonicalize_name(name) for name in report["distributions"]}
+        assert distributions == self.linked | {"azureml-obo-harness"}, distributions ^ self.linked
+        # The team's pytest loads the plugins of what it installed, none of this suite's own.
+        assert report["plugins"] == ["asyncio", "azureml_obo_harness.recording.plugin", "recording"]
+        # The console script is a real one: the team's venv runs it.
+        assert "usage: cassette-scan" in self.shell(".venv/bin/cassette-scan --help")
+        return report
+
+
+def _filters(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The warning filters the team's venv's python starts with, from its report (their
+    categories imported here, in the test's own thread)."""
     return [
         (action, message or "", getattr(importlib.import_module(where), name), module or "", line)
         for action, message, where, name, module, line in report["filters"]
     ]
+
+
+def the_guide_up_to_the_teams_first_pytest(config: pytest.Config) -> Callable[[], Following]:
+    """The test's head start (``tests/head_start.py``): the team's folder, the environment and
+    what the install would download, read here; then, beside the tests before this one, every
+    step of the guide up to the first that runs in this process (the venv, the install and its
+    checks, ``git init``, the files, the first pytest command in the team's venv)."""
+    key = install_key([GUIDE, Path(__file__), Path(team_venv.__file__)])
+    fresh = config._tmp_path_factory.mktemp("team")  # type: ignore[attr-defined]
+    folder = team_folder(getattr(config, "cache", None), fresh, key)
+    [install] = [c for c in commands() if c.startswith("pip install ") and c not in NOT_RUN]
+    following = Following(folder, team_environ(), what_the_index_would_give(folder.path, install))
+
+    def take_the_steps() -> Following:
+        while not following.done and not following.next_runs_in_process():
+            following.take()
+        return following
+
+    return take_the_steps
 
 
 @contextmanager
@@ -326,6 +451,7 @@ def _harness_isolation() -> None:
     its own tests use the harness."""
 
 
+@head_start.begins(the_guide_up_to_the_teams_first_pytest)
 @pytest.mark.skipif(
     bool(CANNOT_INSTALL_OFFLINE),
     reason=f"this environment cannot install the harness offline ({CANNOT_INSTALL_OFFLINE}): "
@@ -333,55 +459,32 @@ def _harness_isolation() -> None:
     'pip install -e ./fakes -e ".[test]"',
 )
 def test_following_the_guide_in_an_empty_folder_gives_a_committed_replayed_obo_test(
-    pytester: pytest.Pytester, pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
-    key = install_key([GUIDE, Path(__file__), Path(team_venv.__file__)])
-    folder = team_folder(getattr(pytestconfig, "cache", None), pytester.path, key)
-    team, activated = folder.path, False
+    following: Following = head_start.result(request)
+    team = following.team
     monkeypatch.chdir(team)  # the in-process runs start in the team's folder, as its shell does
-    filters: list[tuple[Any, ...]] | None = None
-    runs: list[tuple[str, int, list[str]]] = []  # each pytest run: command, status, output
-    for kind, text in guide_steps():
-        if kind != "$":  # a file, written when the guide reaches it; a second block adds to it
-            (team / kind).parent.mkdir(parents=True, exist_ok=True)
-            with (team / kind).open("a") as file:
-                file.write(text)
-        elif text in NOT_RUN:
+    while not following.done:
+        if not following.next_runs_in_process():
+            following.take()
             continue
-        elif text == ". .venv/bin/activate":
-            activated = True  # for the shell commands that follow
-        elif text.startswith("pytest ") and runs:  # not the first: in this process
-            assert filters is not None, f"{text}: the guide runs pytest before installing it"
-            with _as_a_new_process(filters):
+        _, text = following.steps[following.taken]
+        following.taken += 1
+        if text.startswith("pytest "):
+            assert following.report is not None, (
+                f"{text}: the guide runs pytest before installing it"
+            )
+            with _as_a_new_process(_filters(following.report)):
                 run = pytester.runpytest_inprocess(*shlex.split(text)[1:])
-            runs.append((text, run.ret, run.outlines + run.errlines))
-        elif text.startswith("cassette-scan "):
-            output = io.StringIO()
-            with redirect_stdout(output), redirect_stderr(output):
+            following.runs.append((text, run.ret, run.outlines + run.errlines))
+        else:  # cassette-scan, through its main
+            scanned = io.StringIO()
+            with redirect_stdout(scanned), redirect_stderr(scanned):
                 status = cassette_scan(shlex.split(text)[1:])
-            assert status == 0, f"{text}\n{output.getvalue()}"
-        elif text.startswith("pip install") and folder.proven:  # the venv found is checked anew
-            try:
-                filters = _check_the_install(team, activated, what_the_index_would_give(team, text))
-            except AssertionError as broken:  # changed since it was proven: say how to renew it
-                raise AssertionError(
-                    f"the team's venv kept in {team} since its install was proven fails the "
-                    "install's checks now; `pytest --cache-clear` makes it afresh"
-                ) from broken
-        elif text == "python3 -m venv .venv" and folder.proven:
-            continue  # made and proven for this key (tests/proven_install.py)
-        else:  # a shell command, the first pytest command too (the team's venv's python)
-            if text.startswith("pip install"):
-                linked = what_the_index_would_give(team, text)
-                link_distributions(linked, team / ".venv" / LINKED)
-            output = _shell(team, offline_command(text), activated)
-            if text.startswith("pytest "):
-                runs.append((text, 0, output.splitlines()))
-            if text.startswith("pip install"):
-                filters = _check_the_install(team, activated, linked)
-                folder.record_proven()
+            assert status == 0, f"{text}\n{scanned.getvalue()}"
 
     # Every pytest run passes and is quiet: not one warning, from the SDKs or anything else.
+    runs = following.runs
     assert len(runs) == 5, [command for command, _, _ in runs]
     outcomes = []
     for command, status, output in runs:
