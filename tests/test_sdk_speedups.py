@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from azure.ai.ml._utils import _experimental
+from azure.ai.ml.operations import _job_operations
 
-from tests.sdk_speedups import REPLACED, should_skip_experimental_warning
+from tests.sdk_speedups import REPLACED, GitProperties, should_skip_experimental_warning
 
 SHOULD_SKIP = "azure.ai.ml._utils._experimental._should_skip_warning"
+GIT_PROPERTIES = "azure.ai.ml.operations._job_operations.get_git_properties"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _from_rest_object(ask: Callable[[], bool]) -> bool:
@@ -20,9 +25,11 @@ def _nested(ask: Callable[[], bool]) -> bool:
     return ask()
 
 
-def test_the_suite_runs_with_the_stand_in() -> None:
+def test_the_suite_runs_with_the_stand_ins() -> None:
     assert _experimental._should_skip_warning is should_skip_experimental_warning
     assert REPLACED[SHOULD_SKIP] is not should_skip_experimental_warning
+    assert isinstance(_job_operations.get_git_properties, GitProperties)
+    assert not isinstance(REPLACED[GIT_PROPERTIES], GitProperties)
 
 
 def test_the_stand_in_skips_exactly_when_the_sdks_function_does() -> None:
@@ -31,3 +38,33 @@ def test_the_stand_in_skips_exactly_when_the_sdks_function_does() -> None:
     assert _nested(sdk) is False and _nested(should_skip_experimental_warning) is False
     assert _from_rest_object(sdk) is True
     assert _from_rest_object(should_skip_experimental_warning) is True
+
+
+@pytest.mark.parametrize("where", ["checkout", "no repository"])
+def test_the_git_stand_in_answers_as_the_sdks_function(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT if where == "checkout" else tmp_path)
+    sdk, stand_in = REPLACED[GIT_PROPERTIES], GitProperties(REPLACED[GIT_PROPERTIES])
+    assert stand_in() == sdk()
+    assert stand_in() == sdk()  # asked again: the answer kept
+    # What the environment says comes first, and a new value is a new question.
+    monkeypatch.setenv("AZUREML_GIT_BRANCH", "release")
+    assert stand_in() == sdk()
+    assert stand_in()["mlflow.source.git.branch"] == "release"
+
+
+def test_the_git_stand_in_asks_once_per_folder_and_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    stand_in = GitProperties(lambda: asked.append(str(Path.cwd())) or {"asked": str(len(asked))})
+    monkeypatch.chdir(tmp_path)
+    first = stand_in()
+    first["changed"] = "by the caller"
+    assert stand_in() == {"asked": "1"}  # a copy each time: the kept answer is untouched
+    monkeypatch.chdir(ROOT)
+    assert stand_in() == {"asked": "2"}
+    monkeypatch.setenv("GIT_DIR", str(tmp_path))  # git reads it: another question
+    assert stand_in() == {"asked": "3"}
+    assert asked == [str(tmp_path), str(ROOT), str(ROOT)]
