@@ -11,6 +11,8 @@ run's ``--block-network`` admits through ``allowed_hosts``. No test needs a proc
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from azureml_obo_harness.scan import scan_text
 from azureml_obo_harness.values import SECRET_VALUE, STORAGE_ACCOUNT_KEY, USER_DELEGATION_KEY
@@ -22,6 +24,8 @@ __all__ = ["allowed_hosts"]
 
 OPTIONS = ("-q", *INNER_RUN_OPTIONS, "-p", "no:randomly")
 READ_SECRET_TEST = """
+from typing import Any
+
 import pytest
 from obo_job.keyvault import read_secret
 
@@ -74,6 +78,8 @@ DELEGATION_SAS_TEST = """
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
+from typing import Any
+
 import pytest
 from azure.storage.blob import BlobClient, BlobServiceClient, generate_blob_sas
 
@@ -106,6 +112,8 @@ def test_a_user_delegation_sas_records_with_the_fake_key_and_replays_offline(
 
 
 ACCOUNT_KEY_TEST = """
+from typing import Any
+
 import pytest
 from azure.ai.ml import MLClient
 from azure.storage.blob import BlobClient
@@ -238,3 +246,17 @@ def test_extra_fake_services_are_served_by_the_harness_fake_azure(
     cassette = (project.path / "cassettes" / "test_flags.test_flag.yaml").read_text()
     assert "feature-x" in cassette
     assert SECRET_VALUE not in cassette
+
+
+def test_a_harness_test_without_a_cassette_gets_its_settings_and_no_recording_context(
+    request: pytest.FixtureRequest, replay_skipped_sleeps: list[float], vcr_config: dict[str, Any]
+) -> None:
+    """pytest-recording's ``--block-network`` reads ``vcr_config`` for every test. A test that uses
+    the harness (here through ``replay_skipped_sleeps``) but has no cassette gets the settings
+    alone: no sanitizer, no coordinates, nothing for a persister that never runs."""
+    from azureml_obo_harness.recording.plugin import CONTEXT_KEY
+
+    assert request.node.get_closest_marker("vcr") is None
+    assert request.node.stash.get(CONTEXT_KEY, None) is None
+    assert vcr_config["ignore_localhost"] is True
+    assert vcr_config["allow_playback_repeats"] is False

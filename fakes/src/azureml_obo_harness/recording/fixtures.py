@@ -22,7 +22,6 @@ import pytest
 
 from azureml_obo_harness import values
 from azureml_obo_harness.cloud.pytest_plugin import extra_fake_services, fake_azure, fake_azure_env
-from azureml_obo_harness.recording.activation import uses_harness
 from azureml_obo_harness.recording.context import RecordingContext
 from azureml_obo_harness.recording.coordinates import (
     FAKE_COORDINATES,
@@ -239,13 +238,14 @@ def _cassette_path(request: pytest.FixtureRequest) -> Path:
 def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
     """vcrpy settings; never a record_mode (it would override --record-mode).
 
-    A test that uses the harness (a cassette is one: pytest-recording opens one only for a test
-    marked ``vcr``) gets its recording context here, before pytest-recording builds its VCR (the
-    persister reads it). pytest-recording's ``--block-network`` reads this fixture too, for every
-    test: one that does not use the harness gets the settings alone, so no coordinates are looked
-    up (live, they would fail without a workspace) and no sanitizer is built for it.
+    A test with a cassette (pytest-recording opens one only for a test marked ``vcr``) gets its
+    recording context here, before pytest-recording builds its VCR (the persister reads it).
+    pytest-recording's ``--block-network`` reads this fixture too, for every test: one without a
+    cassette gets the settings alone, so no coordinates are looked up (live, they would fail
+    without a workspace) and no sanitizer is built for it. (A harness fixture that needs the
+    context, such as ``unique_name``, asks for it itself.)
     """
-    if uses_harness(request.node):
+    if request.node.get_closest_marker("vcr") is not None:
         request.getfixturevalue("recording_context")
     return {
         "match_on": list(MATCH_ON),
