@@ -11,10 +11,11 @@ holds them side by side); only the time differs. They are applied to this projec
   stand-in walks the same frames and compares the same name, without reading any source.
 - ``azure.ai.ml.operations._job_operations.get_git_properties``: every job submission asks git
   for the checkout's repository, branch, commit and state, in up to five ``git`` processes forked
-  from this one (a big process: about 1.3 s of a serial run at 5636324, over 348 of them). The
-  stand-in asks the SDK's function once for each working directory and each value of what git
-  and the function read from the environment (``AZUREML_GIT_*`` and ``GIT_*``, ``PATH``,
-  ``HOME``), and returns a copy of that answer after. What it does not see: a checkout committed
+  from this one (348 of them in a serial run at 5636324, 41 with the stand-in; the suite's time
+  did not change measurably: alternating runs, bench/README.md). The stand-in asks the SDK's
+  function once for each working directory and each value of what git and the function read
+  from the environment (``AZUREML_GIT_*`` and ``GIT_*``, ``PATH``, ``HOME``), and returns a copy
+  of that answer after. What it does not see: a checkout committed
   to or edited while the suite runs keeps the properties it had when it was first asked (the
   fake Azure stores a job's properties and checks none of these).
 """
