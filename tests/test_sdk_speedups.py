@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+import http.server
 import os
+import ssl
+import threading
 import urllib.request
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
 import requests.utils
+import trustme
+import urllib3.connection
+import urllib3.exceptions
 from azure.ai.ml._utils import _experimental
 from azure.ai.ml.operations import _job_operations
 
+from tests.cloud.conftest import allowed_hosts  # loopback only: the TLS servers below
 from tests.sdk_speedups import (
     REPLACED,
+    ClientTLSContexts,
     EnvironmentProxies,
     GitProperties,
     should_skip_experimental_warning,
 )
 
+__all__ = ["allowed_hosts"]
+
 SHOULD_SKIP = "azure.ai.ml._utils._experimental._should_skip_warning"
 GIT_PROPERTIES = "azure.ai.ml.operations._job_operations.get_git_properties"
 PROXIES = "urllib.request.getproxies_environment"
+TLS_WRAP = "urllib3.connection._ssl_wrap_socket_and_match_hostname"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -44,6 +57,8 @@ def test_the_suite_runs_with_the_stand_ins() -> None:
     assert isinstance(requests.utils.getproxies, EnvironmentProxies)
     assert urllib.request.getproxies_environment is requests.utils.getproxies
     assert not isinstance(REPLACED[PROXIES], EnvironmentProxies)
+    assert isinstance(urllib3.connection._ssl_wrap_socket_and_match_hostname, ClientTLSContexts)
+    assert not isinstance(REPLACED[TLS_WRAP], ClientTLSContexts)
 
 
 def test_the_stand_in_skips_exactly_when_the_sdks_function_does() -> None:
@@ -139,3 +154,109 @@ def test_requests_sends_through_the_proxy_the_environment_names_now(
     monkeypatch.setenv("NO_PROXY", "example.test")
     settings = session.merge_environment_settings("https://example.test/", {}, None, None, None)
     assert "https" not in settings["proxies"]
+
+
+class _Hello(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "5")
+        self.end_headers()
+        self.wfile.write(b"hello")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _serving(authority: trustme.CA, name: str = "127.0.0.1") -> Iterator[str]:
+    """A TLS server on loopback whose certificate ``authority`` issued for ``name``; its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert(name).configure_cert(context)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    # A short poll: shutdown() waits for the loop to look (0.5 s by default).
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def authorities() -> tuple[trustme.CA, trustme.CA]:
+    return trustme.CA(), trustme.CA()
+
+
+@pytest.fixture
+def servers(authorities: tuple[trustme.CA, trustme.CA]) -> Iterator[tuple[str, str]]:
+    with _serving(authorities[0]) as first, _serving(authorities[1]) as second:
+        yield first, second
+
+
+@pytest.fixture
+def tls_contexts(monkeypatch: pytest.MonkeyPatch) -> ClientTLSContexts:
+    """A stand-in of its own (the suite's has contexts of earlier tests), in urllib3's place."""
+    stand_in = ClientTLSContexts(REPLACED[TLS_WRAP])
+    monkeypatch.setattr(urllib3.connection, "_ssl_wrap_socket_and_match_hostname", stand_in)
+    return stand_in
+
+
+def _ca_file(authority: trustme.CA, path: Path) -> str:
+    authority.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+def test_connections_share_a_context_per_ca_file_and_each_is_verified(
+    authorities: tuple[trustme.CA, trustme.CA],
+    servers: tuple[str, str],
+    tls_contexts: ClientTLSContexts,
+    tmp_path: Path,
+) -> None:
+    first_ca, second_ca = (_ca_file(a, tmp_path / f"ca{i}.pem") for i, a in enumerate(authorities))
+    first, second = servers
+    for _ in range(3):  # a new session each time: a new connection, a new TLS handshake
+        assert requests.get(first, verify=first_ca, timeout=10).text == "hello"
+    assert len(tls_contexts.contexts) == 1
+    # The first CA's context, kept, does not trust what the second CA issued.
+    with pytest.raises(requests.exceptions.SSLError, match="CERTIFICATE_VERIFY_FAILED"):
+        requests.get(second, verify=first_ca, timeout=10)
+    assert requests.get(second, verify=second_ca, timeout=10).text == "hello"
+    assert len(tls_contexts.contexts) == 2
+    # The host name is still checked, with the kept context.
+    with (
+        _serving(authorities[0], name="elsewhere.test") as elsewhere,
+        pytest.raises(requests.exceptions.SSLError, match="CERTIFICATE_VERIFY_FAILED"),
+    ):
+        requests.get(elsewhere, verify=first_ca, timeout=10)
+    # Without verification, urllib3 builds its own context as it would.
+    with warnings.catch_warnings():  # urllib3 warns, or not if a library turned it off
+        warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+        assert requests.get(second, verify=False, timeout=10).text == "hello"
+    assert len(tls_contexts.contexts) == 2
+
+
+def test_a_ca_file_replaced_in_place_is_a_new_context(
+    authorities: tuple[trustme.CA, trustme.CA],
+    servers: tuple[str, str],
+    tls_contexts: ClientTLSContexts,
+    tmp_path: Path,
+) -> None:
+    ca_file = _ca_file(authorities[0], tmp_path / "ca.pem")
+    first, second = servers
+    assert requests.get(first, verify=ca_file, timeout=10).text == "hello"
+    os.replace(_ca_file(authorities[1], tmp_path / "next.pem"), ca_file)  # the same path
+    assert requests.get(second, verify=ca_file, timeout=10).text == "hello"
+    with pytest.raises(requests.exceptions.SSLError, match="CERTIFICATE_VERIFY_FAILED"):
+        requests.get(first, verify=ca_file, timeout=10)
+    assert len(tls_contexts.contexts) == 2
+
+
+def test_a_missing_ca_file_is_reported_as_urllib3_reports_it(
+    servers: tuple[str, str], tls_contexts: ClientTLSContexts, tmp_path: Path
+) -> None:
+    with pytest.raises(OSError, match="Could not find a suitable TLS CA certificate bundle"):
+        requests.get(servers[0], verify=str(tmp_path / "absent.pem"), timeout=10)
+    assert tls_contexts.contexts == {}
