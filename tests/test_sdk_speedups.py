@@ -20,6 +20,7 @@ import urllib3.connection
 import urllib3.exceptions
 from azure.ai.ml._utils import _experimental
 from azure.ai.ml.operations import _job_operations
+from azureml_obo_harness.serving import PromptShutdownMixin
 
 from tests.cloud.conftest import allowed_hosts  # loopback only: the TLS servers below
 from tests.sdk_speedups import (
@@ -167,15 +168,18 @@ class _Hello(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _Server(PromptShutdownMixin, http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
 @contextmanager
 def _serving(authority: trustme.CA, name: str = "127.0.0.1") -> Iterator[str]:
     """A TLS server on loopback whose certificate ``authority`` issued for ``name``; its URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
+    server = _Server(("127.0.0.1", 0), _Hello)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert(name).configure_cert(context)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    # A short poll: shutdown() waits for the loop to look (0.5 s by default).
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"https://127.0.0.1:{server.server_address[1]}/"
