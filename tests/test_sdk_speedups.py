@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import email.parser
+import http.client
 import http.server
+import io
 import os
 import ssl
 import threading
@@ -20,7 +23,11 @@ import urllib3.connection
 import urllib3.exceptions
 from azure.ai.ml._utils import _experimental
 from azure.ai.ml.operations import _job_operations
+from azure.core.settings import Settings, settings
 from azureml_obo_harness.serving import PromptShutdownMixin
+from hypothesis import example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.cloud.conftest import allowed_hosts  # loopback only: the TLS servers below
 from tests.sdk_speedups import (
@@ -28,6 +35,8 @@ from tests.sdk_speedups import (
     ClientTLSContexts,
     EnvironmentProxies,
     GitProperties,
+    parse_headers,
+    settings_config,
     should_skip_experimental_warning,
 )
 
@@ -37,6 +46,8 @@ SHOULD_SKIP = "azure.ai.ml._utils._experimental._should_skip_warning"
 GIT_PROPERTIES = "azure.ai.ml.operations._job_operations.get_git_properties"
 PROXIES = "urllib.request.getproxies_environment"
 TLS_WRAP = "urllib3.connection._ssl_wrap_socket_and_match_hostname"
+PARSE_HEADERS = "http.client.parse_headers"
+SETTINGS_CONFIG = "azure.core.settings.Settings._config"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -60,6 +71,10 @@ def test_the_suite_runs_with_the_stand_ins() -> None:
     assert not isinstance(REPLACED[PROXIES], EnvironmentProxies)
     assert isinstance(urllib3.connection._ssl_wrap_socket_and_match_hostname, ClientTLSContexts)
     assert not isinstance(REPLACED[TLS_WRAP], ClientTLSContexts)
+    assert http.client.parse_headers is parse_headers
+    assert REPLACED[PARSE_HEADERS] is not parse_headers
+    assert Settings.__dict__["_config"] is settings_config
+    assert REPLACED[SETTINGS_CONFIG] is not settings_config
 
 
 def test_the_stand_in_skips_exactly_when_the_sdks_function_does() -> None:
@@ -264,3 +279,102 @@ def test_a_missing_ca_file_is_reported_as_urllib3_reports_it(
     with pytest.raises(OSError, match="Could not find a suitable TLS CA certificate bundle"):
         requests.get(servers[0], verify=str(tmp_path / "absent.pem"), timeout=10)
     assert tls_contexts.contexts == {}
+
+
+def _state(message: http.client.HTTPMessage) -> dict[str, object]:
+    """Everything a parsed message holds, its defects by kind and text."""
+    state = {name: value for name, value in vars(message).items() if name != "defects"}
+    state["defects"] = [(type(defect), str(defect)) for defect in message.defects]
+    if isinstance(message._payload, list):  # the parts of a multipart or message/* type
+        state["_payload"] = [_state(part) for part in message._payload]
+    return state
+
+
+# Header lines as a response or request can hold them: mostly plain ``Name: value`` lines, and
+# every line the feed parser reads otherwise (continuations, unix-from, no name, no colon, line
+# breaks and splitlines' breaks inside a line, multipart/message types, a missing blank line).
+_NAME = st.text(alphabet="Content-TypeXmsd_!~ :\x85\t", min_size=0, max_size=12)
+_VALUE = st.text(alphabet="ab ;=/\t\r\n\x0b\x0c\x1c\x85\xe9", max_size=16)
+_PLAIN = st.builds(
+    lambda n, v, e: f"{n}:{v}{e}",
+    st.text(alphabet="Content-TypeXms_!~", min_size=1, max_size=12),
+    st.text(alphabet="ab :;=/\t\xe9", max_size=12),
+    st.sampled_from(["\r\n", "\n"]),
+)
+_LINE = st.one_of(
+    _PLAIN,
+    _PLAIN,
+    st.builds(lambda n, v, e: f"{n}:{v}{e}", _NAME, _VALUE, st.sampled_from(["\r\n", "\n"])),
+    st.builds(lambda v: f" {v}\r\n", _VALUE),  # a continuation
+    st.sampled_from(
+        [
+            "From someone\r\n",
+            "Content-Type: multipart/mixed; boundary=b\r\n",
+            "content-type:  Message/http\r\n",
+            "Content-Type: application/json\r\n",
+            "no colon here\r\n",
+        ]
+    ),
+)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.lists(_PLAIN, max_size=6), st.lists(_LINE, max_size=6)),
+    st.sampled_from(["\r\n", "\n", ""]),
+)
+@example(["Content-Type: application/json; charset=utf-8\r\n", "x-ms-request-id: 1 \r\n"], "\r\n")
+def test_the_header_stand_in_parses_as_http_client(lines: list[str], end: str) -> None:
+    raw = "".join([*lines, end]).encode("iso-8859-1") + b"the body"
+    mine, theirs = io.BytesIO(raw), io.BytesIO(raw)
+    assert _state(parse_headers(mine)) == _state(REPLACED[PARSE_HEADERS](theirs))
+    assert mine.read() == theirs.read()  # the same bytes left to read as the body
+
+
+def test_plain_headers_skip_the_feed_parser_and_others_do_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[str] = []
+    parser = email.parser.Parser
+
+    class Counting(parser):  # type: ignore[misc,valid-type]
+        def parsestr(self, text: str, headersonly: bool = False) -> object:
+            parsed.append(text)
+            return super().parsestr(text, headersonly)
+
+    monkeypatch.setattr(email.parser, "Parser", Counting)
+    plain = b"Content-Type: application/json\r\nContent-Length: 2\r\nx-ms-version: 1\r\n\r\n"
+    assert parse_headers(io.BytesIO(plain)).items() == [
+        ("Content-Type", "application/json"),
+        ("Content-Length", "2"),
+        ("x-ms-version", "1"),
+    ]
+    assert parsed == []
+    folded = b"X-Folded: one\r\n two\r\n\r\n"
+    assert parse_headers(io.BytesIO(folded)).items() == [("X-Folded", "one\r\n two")]
+    assert parsed == [folded.decode()]
+
+
+def test_too_many_headers_are_refused_as_http_client_refuses_them() -> None:
+    raw = b"".join(b"X-%d: 1\r\n" % i for i in range(http.client._MAXHEADERS + 1)) + b"\r\n"
+    with pytest.raises(http.client.HTTPException) as sdk:
+        REPLACED[PARSE_HEADERS](io.BytesIO(raw))
+    with pytest.raises(http.client.HTTPException) as stand_in:
+        parse_headers(io.BytesIO(raw))
+    assert str(stand_in.value) == str(sdk.value)
+
+
+def test_the_settings_stand_in_answers_as_azure_core_with_one_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sdk = REPLACED[SETTINGS_CONFIG]
+    props = {"log_level": 20, "tracing_enabled": False, "azure_cloud": "AZURE_PUBLIC_CLOUD"}
+    first, again = settings_config(settings, props), settings_config(settings, dict(props))
+    assert first == sdk(settings, props) and first._fields == sdk(settings, props)._fields
+    assert type(first) is type(again) and type(first).__name__ == "Config"
+    assert settings_config(settings, {"b": 1, "a": 2})._fields == ("b", "a")  # their order
+    # settings.current reads the environment each time, as before
+    monkeypatch.setenv("AZURE_LOG_LEVEL", "debug")
+    assert settings.current.log_level == 10
+    monkeypatch.setenv("AZURE_LOG_LEVEL", "warning")
+    assert settings.current.log_level == 30
