@@ -1,5 +1,5 @@
-"""Faster stand-ins for helpers of the Azure SDKs and their HTTP stack whose cost is pure overhead
-in a test run.
+"""Faster stand-ins for helpers of the Azure SDKs, their HTTP stack and pytest whose cost is pure
+overhead in a test run.
 
 Each stand-in returns exactly what the SDK's own function returns (``tests/test_sdk_speedups.py``
 holds them side by side); only the time differs. They are applied to this project's own suite
@@ -48,6 +48,12 @@ holds them side by side); only the time differs. They are applied to this projec
   ``MLClient`` asks several times while it is built, makes a new ``namedtuple`` class for every
   answer (1,683 of them in a serial run, 0.17 s). The stand-in makes one class for each set of
   names and fills it with the values read now, as the SDK's function does.
+- ``_pytest.fixtures.getfuncargnames``: pytest reads the argument names of every fixture of every
+  plugin from ``inspect.signature`` each time a session registers the plugin, and the ~50
+  in-process ``pytester`` runs of this suite each register pytest's own plugins, Hypothesis',
+  pytest-recording's and the harness's again: 1.5% of a serial run's main thread at 376a051. The
+  stand-in keeps the names pytest found for each fixture function (one that can be weakly
+  referenced, asked without a class) for as long as the function lives.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ import os
 import re
 import ssl
 import sys
+import weakref
 from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -212,6 +219,28 @@ def settings_config(self: Any, props: Any) -> Any:
     return config(**props)
 
 
+class FixtureArgnames:
+    """pytest's ``getfuncargnames``, answered once for each fixture function and name."""
+
+    def __init__(self, ask: Callable[..., tuple[str, ...]]) -> None:
+        self.ask = ask
+        self.answers: weakref.WeakKeyDictionary[Any, dict[str, tuple[str, ...]]]
+        self.answers = weakref.WeakKeyDictionary()
+
+    def __call__(self, function: Any, *, name: str = "", cls: type | None = None) -> Any:
+        if cls is not None:  # a test function of a class: as pytest asks, each time
+            return self.ask(function, name=name, cls=cls)
+        try:
+            known = self.answers.get(function)
+        except TypeError:  # no weak reference to it (a builtin): as pytest asks
+            return self.ask(function, name=name)
+        if known is None:
+            known = self.answers[function] = {}
+        if name not in known:
+            known[name] = self.ask(function, name=name)
+        return known[name]
+
+
 PROXY_LOOKUPS = ("urllib.request", "requests.compat", "requests.utils", "aiohttp.helpers")
 """The modules that hold ``getproxies_environment`` (or its Linux alias ``getproxies``) by name."""
 
@@ -222,6 +251,7 @@ def applied() -> Iterator[None]:
     (a run that never imports azure-ai-ml does not pay its import for this)."""
     with pytest.MonkeyPatch.context() as patch:
         _replace_header_parser(patch)
+        _replace_fixture_argnames(patch)
         if "urllib.request" in sys.modules:
             _replace_proxy_lookups(patch)
         if "azure.core.settings" in sys.modules:
@@ -238,6 +268,16 @@ def _replace_header_parser(patch: pytest.MonkeyPatch) -> None:
     if current is not parse_headers:  # not already applied (an inner run)
         REPLACED["http.client.parse_headers"] = current
     patch.setattr(http.client, "parse_headers", parse_headers)
+
+
+def _replace_fixture_argnames(patch: pytest.MonkeyPatch) -> None:
+    from _pytest import fixtures
+
+    current = fixtures.getfuncargnames
+    if isinstance(current, FixtureArgnames):  # already applied (an inner run)
+        return
+    REPLACED["_pytest.fixtures.getfuncargnames"] = current
+    patch.setattr(fixtures, "getfuncargnames", FixtureArgnames(current))
 
 
 def _replace_settings_config(patch: pytest.MonkeyPatch) -> None:

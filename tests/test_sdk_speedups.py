@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.parser
+import gc
 import http.client
 import http.server
 import io
@@ -21,6 +22,7 @@ import requests.utils
 import trustme
 import urllib3.connection
 import urllib3.exceptions
+from _pytest import fixtures
 from azure.ai.ml._utils import _experimental
 from azure.ai.ml.operations import _job_operations
 from azure.core.settings import Settings, settings
@@ -34,6 +36,7 @@ from tests.sdk_speedups import (
     REPLACED,
     ClientTLSContexts,
     EnvironmentProxies,
+    FixtureArgnames,
     GitProperties,
     parse_headers,
     settings_config,
@@ -48,6 +51,7 @@ PROXIES = "urllib.request.getproxies_environment"
 TLS_WRAP = "urllib3.connection._ssl_wrap_socket_and_match_hostname"
 PARSE_HEADERS = "http.client.parse_headers"
 SETTINGS_CONFIG = "azure.core.settings.Settings._config"
+ARGNAMES = "_pytest.fixtures.getfuncargnames"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -75,6 +79,8 @@ def test_the_suite_runs_with_the_stand_ins() -> None:
     assert REPLACED[PARSE_HEADERS] is not parse_headers
     assert Settings.__dict__["_config"] is settings_config
     assert REPLACED[SETTINGS_CONFIG] is not settings_config
+    assert isinstance(fixtures.getfuncargnames, FixtureArgnames)
+    assert not isinstance(REPLACED[ARGNAMES], FixtureArgnames)
 
 
 def test_the_stand_in_skips_exactly_when_the_sdks_function_does() -> None:
@@ -378,3 +384,50 @@ def test_the_settings_stand_in_answers_as_azure_core_with_one_class(
     assert settings.current.log_level == 10
     monkeypatch.setenv("AZURE_LOG_LEVEL", "warning")
     assert settings.current.log_level == 30
+
+
+def _fixture(request: object, tmp_path: Path, *, scope: str, cached: int = 1) -> None:
+    """A fixture function's shape: positional, keyword-only, and one with a default."""
+
+
+class _Holder:
+    def method(self, monkeypatch: object) -> None: ...
+
+    @staticmethod
+    def static(capsys: object) -> None: ...
+
+
+def test_the_argnames_stand_in_answers_as_pytest() -> None:
+    pytest_own, stand_in = REPLACED[ARGNAMES], FixtureArgnames(REPLACED[ARGNAMES])
+    for function, name in [(_fixture, "_fixture"), (_fixture, ""), (_Holder().method, "method")]:
+        assert stand_in(function, name=name) == pytest_own(function, name=name)
+    assert stand_in(_fixture, name="x") == ("request", "tmp_path", "scope")
+    for name in ("method", "static"):  # asked with a class: the first argument dropped or not
+        function = getattr(_Holder, name)
+        assert stand_in(function, name=name, cls=_Holder) == pytest_own(
+            function, name=name, cls=_Holder
+        )
+    assert stand_in(_Holder.method, name="method", cls=_Holder) == ("monkeypatch",)
+    assert stand_in(divmod, name="divmod") == pytest_own(divmod, name="divmod")  # no weak ref
+
+
+def test_the_argnames_stand_in_asks_once_per_function_while_it_lives() -> None:
+    asked: list[tuple[str, str]] = []
+
+    def ask(function: object, *, name: str = "", cls: type | None = None) -> tuple[str, ...]:
+        asked.append((getattr(function, "__name__", "?"), name))
+        return ("answer", str(len(asked)))
+
+    stand_in = FixtureArgnames(ask)
+
+    def fixture(tmp_path: Path) -> None: ...
+
+    assert stand_in(fixture, name="a") == stand_in(fixture, name="a") == ("answer", "1")
+    assert stand_in(fixture, name="b") == ("answer", "2")  # another name, another question
+    stand_in(_Holder.method, name="method", cls=_Holder)
+    stand_in(_Holder.method, name="method", cls=_Holder)  # with a class: asked every time
+    method = ("method", "method")
+    assert asked == [("fixture", "a"), ("fixture", "b"), method, method]
+    del fixture
+    gc.collect()
+    assert len(stand_in.answers) == 0  # nothing kept for a function that is gone
