@@ -51,9 +51,11 @@ holds them side by side); only the time differs. They are applied to this projec
 - ``_pytest.fixtures.getfuncargnames``: pytest reads the argument names of every fixture of every
   plugin from ``inspect.signature`` each time a session registers the plugin, and the ~50
   in-process ``pytester`` runs of this suite each register pytest's own plugins, Hypothesis',
-  pytest-recording's and the harness's again: 1.5% of a serial run's main thread at 376a051. The
-  stand-in keeps the names pytest found for each fixture function (one that can be weakly
-  referenced, asked without a class) for as long as the function lives.
+  pytest-recording's and the harness's again, and every test that asks for ``request`` gets a
+  new ``lambda: request`` whose names it reads too: 1.5% of a serial run's main thread at
+  376a051. The stand-in keeps pytest's answer for each code object and set of parameters with
+  defaults (what the answer depends on), for plain functions asked without a class; anything
+  else (a method of a test class, a wrapped function, a partial) is asked as before.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ import os
 import re
 import ssl
 import sys
-import weakref
+import types
 from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -220,25 +222,33 @@ def settings_config(self: Any, props: Any) -> Any:
 
 
 class FixtureArgnames:
-    """pytest's ``getfuncargnames``, answered once for each fixture function and name."""
+    """pytest's ``getfuncargnames``, answered once for each shape of fixture function."""
 
     def __init__(self, ask: Callable[..., tuple[str, ...]]) -> None:
         self.ask = ask
-        self.answers: weakref.WeakKeyDictionary[Any, dict[str, tuple[str, ...]]]
-        self.answers = weakref.WeakKeyDictionary()
+        self.answers: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     def __call__(self, function: Any, *, name: str = "", cls: type | None = None) -> Any:
-        if cls is not None:  # a test function of a class: as pytest asks, each time
+        key = self.shape(function) if cls is None else None
+        if key is None:  # a test function of a class, or no plain function: as pytest asks
             return self.ask(function, name=name, cls=cls)
-        try:
-            known = self.answers.get(function)
-        except TypeError:  # no weak reference to it (a builtin): as pytest asks
-            return self.ask(function, name=name)
-        if known is None:
-            known = self.answers[function] = {}
-        if name not in known:
-            known[name] = self.ask(function, name=name)
-        return known[name]
+        if key not in self.answers:
+            self.answers[key] = self.ask(function, name=name)
+        return self.answers[key]
+
+    @staticmethod
+    def shape(function: Any) -> tuple[Any, ...] | None:
+        """What pytest's answer depends on, for a plain function asked without a class: its code
+        (the parameters' names and kinds) and which parameters have defaults (the last
+        ``len(__defaults__)`` positional ones, the keyword-only ones ``__kwdefaults__`` names).
+        None for anything else: a wrapped function (``__wrapped__``, mock's patch arguments),
+        one with a ``__signature__`` of its own, a method, a partial, a builtin."""
+        if type(function) is not types.FunctionType or "__signature__" in function.__dict__:
+            return None
+        if hasattr(function, "__wrapped__"):
+            return None
+        defaults = function.__defaults__ or ()
+        return (function.__code__, len(defaults), frozenset(function.__kwdefaults__ or ()))
 
 
 PROXY_LOOKUPS = ("urllib.request", "requests.compat", "requests.utils", "aiohttp.helpers")

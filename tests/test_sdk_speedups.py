@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import email.parser
-import gc
+import functools
 import http.client
 import http.server
 import io
@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -408,26 +409,32 @@ def test_the_argnames_stand_in_answers_as_pytest() -> None:
             function, name=name, cls=_Holder
         )
     assert stand_in(_Holder.method, name="method", cls=_Holder) == ("monkeypatch",)
-    assert stand_in(divmod, name="divmod") == pytest_own(divmod, name="divmod")  # no weak ref
+    assert stand_in(divmod, name="divmod") == pytest_own(divmod, name="divmod")  # a builtin
 
 
-def test_the_argnames_stand_in_asks_once_per_function_while_it_lives() -> None:
-    asked: list[tuple[str, str]] = []
+def test_the_argnames_stand_in_asks_once_per_code_and_defaults() -> None:
+    asked: list[str] = []
 
-    def ask(function: object, *, name: str = "", cls: type | None = None) -> tuple[str, ...]:
-        asked.append((getattr(function, "__name__", "?"), name))
-        return ("answer", str(len(asked)))
+    def ask(function: Any, *, name: str = "", cls: type | None = None) -> tuple[str, ...]:
+        asked.append(function.__name__)
+        return REPLACED[ARGNAMES](function, name=name, cls=cls)  # type: ignore[no-any-return]
 
     stand_in = FixtureArgnames(ask)
 
-    def fixture(tmp_path: Path) -> None: ...
+    def request_fixture(request: str) -> Callable[[], str]:
+        return lambda: request  # what pytest makes for every test that asks for ``request``
 
-    assert stand_in(fixture, name="a") == stand_in(fixture, name="a") == ("answer", "1")
-    assert stand_in(fixture, name="b") == ("answer", "2")  # another name, another question
+    requests_ = [request_fixture("one"), request_fixture("two")]
+    assert stand_in(requests_[0]) == stand_in(requests_[1]) == ()
+    assert asked == ["<lambda>"]
+
+    def fixture(tmp_path: Path, scope: str = "x") -> None: ...
+
+    assert stand_in(fixture) == ("tmp_path",)
+    fixture.__defaults__ = ("tmp", "x")  # both have defaults now: another shape
+    assert stand_in(fixture) == ()
+    wrapped = functools.wraps(fixture)(lambda *args: None)  # signature of what it wraps
+    assert stand_in(wrapped) == stand_in(wrapped) == REPLACED[ARGNAMES](wrapped)
     stand_in(_Holder.method, name="method", cls=_Holder)
     stand_in(_Holder.method, name="method", cls=_Holder)  # with a class: asked every time
-    method = ("method", "method")
-    assert asked == [("fixture", "a"), ("fixture", "b"), method, method]
-    del fixture
-    gc.collect()
-    assert len(stand_in.answers) == 0  # nothing kept for a function that is gone
+    assert asked == ["<lambda>", "fixture", "fixture", "fixture", "fixture", "method", "method"]
