@@ -272,6 +272,37 @@ def test_a_request_of_a_service_without_rest_names_records_none(fake_azure: Fake
     assert fake_azure.requests[0].rest_operation is None
 
 
+class CountingInventoryService(InventoryService):
+    """An inventory that counts how often it is asked for its handlers and REST names."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def handlers(self) -> Mapping[str, Handler]:
+        self.asked.append("handlers")
+        return super().handlers()
+
+    def rest_operations(self) -> Mapping[str, str]:
+        self.asked.append("rest_operations")
+        return super().rest_operations()
+
+
+def test_a_service_is_asked_for_its_handlers_when_a_request_needs_them_and_once() -> None:
+    inventory = CountingInventoryService()
+    with FakeAzure(seed=False, extra_services=[inventory]) as azure:
+        session_for(azure).get(f"{values.VAULT_URL}/secrets/x?api-version=2026-04-01")
+        assert inventory.asked == []  # a reset or a request of another service builds none
+        for _ in range(3):
+            assert session_for(azure).get(f"https://{INVENTORY_HOST}/items").status_code == 200
+        assert inventory.asked == ["handlers", "rest_operations"]
+        azure.reset()  # a new world: asked again on its first request
+        session_for(azure).delete(f"https://{INVENTORY_HOST}/items")
+        assert inventory.asked == ["handlers", "rest_operations"] * 2
+        assert [(r.operation, r.rest_operation) for r in azure.requests] == [
+            ("inventory/delete_items", "Items_Delete")
+        ]
+
+
 class GrowingInventoryService(InventoryService):
     """An inventory whose route table depends on its state: ``/archive`` once it has one."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -30,7 +30,7 @@ from azureml_obo_harness.cloud.http import (
     new_request_id,
     not_implemented,
 )
-from azureml_obo_harness.cloud.service import FakeService
+from azureml_obo_harness.cloud.service import FakeService, Handler
 
 
 @dataclass(frozen=True)
@@ -58,17 +58,12 @@ class Dispatcher:
         self.services = {service.name: service for service in services}
         self.faults = faults
         rules = [rule for service in self.services.values() for rule in service.rules()]
-        self._handlers = {
-            operation: handler
-            for service in self.services.values()
-            for operation, handler in service.handlers().items()
-        }
         self.url_map = _route_map(rules)
-        self._rest_operations = {
-            operation: rest
-            for service in self.services.values()
-            for operation, rest in service.rest_operations().items()
-        }
+        # Each service's handlers and REST names are asked for on the first request that needs
+        # them: ``FakeAzure.reset`` builds a dispatcher before every test, and most tests reach
+        # one or two of the services (Blob alone makes ~60 handlers).
+        self._service_handlers: dict[str, Mapping[str, Handler]] = {}
+        self._service_rest_names: dict[str, Mapping[str, str]] = {}
         self._log: list[RecordedRequest] = []
         self._lock = threading.Lock()
 
@@ -132,7 +127,7 @@ class Dispatcher:
             query,
             operation,
             status,
-            rest_operation=self._rest_operations.get(operation),
+            rest_operation=self._rest_operation(operation),
         )
         with self._lock:
             self._log.append(record)
@@ -155,13 +150,13 @@ class Dispatcher:
         service = self.services[endpoint.split("/", 1)[0]]
         operation = service.operation(endpoint, request)
         routed[0] = operation
-        handler = self._handlers.get(operation)
+        handler = self._handlers_of(service).get(operation)
         if handler is None:
             error = not_implemented(
                 request,
                 service=service.name,
                 operation=operation,
-                rest_operation=self._rest_operations.get(operation),
+                rest_operation=self._rest_operation(operation),
             )
             return service.render_error(error, request)
         fault = self.faults.take(operation)
@@ -174,6 +169,23 @@ class Dispatcher:
         if fault is not None:  # the service did the work; only its answer is lost
             return self._fault_response(service, fault, request)
         return response
+
+    def _handlers_of(self, service: FakeService) -> Mapping[str, Handler]:
+        handlers = self._service_handlers.get(service.name)
+        if handlers is None:  # two threads may both build them: the first one kept wins
+            handlers = self._service_handlers.setdefault(service.name, service.handlers())
+        return handlers
+
+    def _rest_operation(self, operation: str) -> str | None:
+        """The REST spec's ``operationId`` of ``operation`` (``service/operation``), if the service
+        its name starts with names it; ``unrouted`` and ``unserved`` have none."""
+        service = self.services.get(operation.partition("/")[0])
+        if service is None:
+            return None
+        names = self._service_rest_names.get(service.name)
+        if names is None:  # two threads may both ask: the first answer kept wins
+            names = self._service_rest_names.setdefault(service.name, service.rest_operations())
+        return names.get(operation)
 
     def _service_for_host(self, host: str) -> FakeService | None:
         for service in self.services.values():
