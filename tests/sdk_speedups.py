@@ -38,8 +38,9 @@ holds them side by side); only the time differs. They are applied to this projec
   (urllib3 changes the context it is given for those). Measured alternately: 22.21/22.52 s without,
   21.49/22.11 s with.
 - ``http.client.parse_headers``: every HTTP response a client reads (and every request the fake
-  Azure's handler reads) hands its header lines to the ``email`` package's feed parser, ~76 us a
-  block of headers, 5,659 blocks in a serial run at 376a051 (0.43 s). The stand-in builds the same
+  Azure's handler reads) hands its header lines to the ``email`` package's feed parser: 5,659
+  blocks and 0.43 s in a serial run at 376a051 (a 12-header Key Vault response: ~30 us, with the
+  stand-in ~9 us). The stand-in builds the same
   ``HTTPMessage`` (the same header list, payload and defects) directly when every line is a plain
   ``Name: value`` line; anything the feed parser treats specially (a continuation or unix-from
   line, a line without a name, a line break inside a line, a multipart or message content type,
@@ -179,8 +180,8 @@ class ClientTLSContexts:
 
 _PLAIN_HEADER = re.compile(r"([\041-\071\073-\176]+):[ \t]*([^\r\n\x0b\x0c\x1c-\x1e\x85]*)\r?\n\Z")
 """A header line the feed parser reads as ``name: value`` and nothing else: a name of the
-characters its ``headerRE`` allows (none empty), and no character ``str.splitlines`` (which the
-feed parser splits its input with) breaks a line at, but the line's own end."""
+characters its ``headerRE`` allows (none empty), and no character that ends a line for
+``str.splitlines`` but the line's own end (to be safe: such a line goes to the feed parser)."""
 
 _SPECIAL_CONTENT = re.compile(r"\s*(multipart|message)/", re.IGNORECASE)
 """A content type whose (here empty) body the feed parser reads for parts."""
