@@ -10,6 +10,7 @@ import io
 import os
 import ssl
 import threading
+import unittest.mock
 import urllib.request
 import warnings
 from collections.abc import Callable, Iterator
@@ -39,6 +40,7 @@ from tests.sdk_speedups import (
     EnvironmentProxies,
     FixtureArgnames,
     GitProperties,
+    check_for_wrapped_fixture,
     parse_headers,
     settings_config,
     should_skip_experimental_warning,
@@ -53,6 +55,7 @@ TLS_WRAP = "urllib3.connection._ssl_wrap_socket_and_match_hostname"
 PARSE_HEADERS = "http.client.parse_headers"
 SETTINGS_CONFIG = "azure.core.settings.Settings._config"
 ARGNAMES = "_pytest.fixtures.getfuncargnames"
+WRAPPED_CHECK = "_pytest.fixtures.FixtureManager._check_for_wrapped_fixture"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -82,6 +85,10 @@ def test_the_suite_runs_with_the_stand_ins() -> None:
     assert REPLACED[SETTINGS_CONFIG] is not settings_config
     assert isinstance(fixtures.getfuncargnames, FixtureArgnames)
     assert not isinstance(REPLACED[ARGNAMES], FixtureArgnames)
+    assert (
+        fixtures.FixtureManager.__dict__["_check_for_wrapped_fixture"] is check_for_wrapped_fixture
+    )
+    assert REPLACED[WRAPPED_CHECK] is not check_for_wrapped_fixture
 
 
 def test_the_stand_in_skips_exactly_when_the_sdks_function_does() -> None:
@@ -438,3 +445,49 @@ def test_the_argnames_stand_in_asks_once_per_code_and_defaults() -> None:
     stand_in(_Holder.method, name="method", cls=_Holder)
     stand_in(_Holder.method, name="method", cls=_Holder)  # with a class: asked every time
     assert asked == ["<lambda>", "fixture", "fixture", "fixture", "fixture", "method", "method"]
+
+
+def _plain_fixture() -> None: ...
+
+
+def _decorated(function: Callable[..., object]) -> Callable[..., object]:
+    @functools.wraps(function)
+    def wrapper(*args: object) -> object:
+        return function(*args)
+
+    return wrapper
+
+
+class _Evil:
+    def __getattr__(self, name: str) -> object:
+        raise RuntimeError(f"no {name} here")
+
+
+def _warnings_of(check: Callable[..., None], manager: object, name: str, obj: object) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check(manager, name, obj)
+    return [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
+def test_the_wrapped_fixture_check_warns_exactly_as_pytests(request: pytest.FixtureRequest) -> None:
+    manager = request.session._fixturemanager
+    fixture = pytest.fixture(_plain_fixture)
+    holders: dict[str, object] = {
+        "function": _plain_fixture,
+        "module": os,
+        "number": 3,
+        "fixture": fixture,
+        "wrapped_fixture": _decorated(fixture),  # warned: hidden behind a decorator
+        "class_method": classmethod(fixture),  # warned: @classmethod under @pytest.fixture
+        "wrapped_function": _decorated(_plain_fixture),
+        "evil": _Evil(),
+        "mock": unittest.mock.MagicMock(),
+    }
+    warned = {}
+    for name, obj in holders.items():
+        pytests = _warnings_of(REPLACED[WRAPPED_CHECK], manager, name, obj)
+        assert _warnings_of(check_for_wrapped_fixture, manager, name, obj) == pytests, name
+        warned[name] = len(pytests)
+    assert warned["wrapped_fixture"] == warned["class_method"] == 1  # the check can tell
+    assert sum(warned.values()) == 2
