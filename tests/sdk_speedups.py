@@ -295,11 +295,22 @@ def applied() -> Iterator[None]:
         yield
 
 
+def _swap(
+    patch: pytest.MonkeyPatch, owner: Any, attribute: str, stand_in: Any, dotted: str
+) -> None:
+    """Put ``stand_in`` at ``owner.attribute`` for the patch's duration, the original kept in
+    :data:`REPLACED` under ``dotted`` (an inner run finds the stand-in there already, and keeps the
+    original recorded); nothing when ``owner`` has no such attribute of its own."""
+    current = vars(owner).get(attribute)
+    if current is None:
+        return
+    if current is not stand_in:
+        REPLACED[dotted] = current
+    patch.setattr(owner, attribute, stand_in)
+
+
 def _replace_header_parser(patch: pytest.MonkeyPatch) -> None:
-    current = http.client.parse_headers
-    if current is not parse_headers:  # not already applied (an inner run)
-        REPLACED["http.client.parse_headers"] = current
-    patch.setattr(http.client, "parse_headers", parse_headers)
+    _swap(patch, http.client, "parse_headers", parse_headers, "http.client.parse_headers")
 
 
 def _replace_fixture_argnames(patch: pytest.MonkeyPatch) -> None:
@@ -315,21 +326,20 @@ def _replace_fixture_argnames(patch: pytest.MonkeyPatch) -> None:
 def _replace_wrapped_fixture_check(patch: pytest.MonkeyPatch) -> None:
     from _pytest.fixtures import FixtureManager
 
-    current = FixtureManager.__dict__.get("_check_for_wrapped_fixture")
-    if current is None:  # a pytest without this check: nothing to stand in for
-        return
-    if current is not check_for_wrapped_fixture:  # not already applied (an inner run)
-        REPLACED[WRAPPED_FIXTURE_CHECK] = current
-    patch.setattr(FixtureManager, "_check_for_wrapped_fixture", check_for_wrapped_fixture)
+    # a pytest without this check has nothing to stand in for
+    _swap(
+        patch,
+        FixtureManager,
+        "_check_for_wrapped_fixture",
+        check_for_wrapped_fixture,
+        WRAPPED_FIXTURE_CHECK,
+    )
 
 
 def _replace_settings_config(patch: pytest.MonkeyPatch) -> None:
     from azure.core.settings import Settings
 
-    current = Settings.__dict__["_config"]
-    if current is not settings_config:  # not already applied (an inner run)
-        REPLACED["azure.core.settings.Settings._config"] = current
-    patch.setattr(Settings, "_config", settings_config)
+    _swap(patch, Settings, "_config", settings_config, "azure.core.settings.Settings._config")
 
 
 def _replace_proxy_lookups(patch: pytest.MonkeyPatch) -> None:
