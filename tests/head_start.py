@@ -15,7 +15,9 @@ A head start is two functions: ``prepare(config)`` runs in the main thread, befo
 installed distributions); the callable it returns runs beside the tests, so it may touch nothing
 they change: not ``os.environ`` (``prepare`` takes what it needs), the working directory,
 ``sys.modules``, ``sys.path`` or ``warnings``; only the files of its own folder and the processes it
-starts. A failure in either (an ``AssertionError`` included) is raised in the test.
+starts. A failure in either (an ``AssertionError`` included) is raised in the test. Tests that
+name the same ``prepare`` share one head start, as tests share a module-scoped fixture: it is
+begun (or, where none began, done) once, and each of them takes its result.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ Prepare = Callable[[pytest.Config], Callable[[], Any]]
 
 _PREPARE = "_head_start"
 _STARTED = pytest.StashKey[dict[str, "Future[Any]"]]()
+_DONE_HERE = pytest.StashKey[dict[Prepare, "Future[Any]"]]()
+"""The head starts no run began, done at the turn of the first test that names them."""
 
 
 def begins(prepare: Prepare) -> Callable[[T], T]:
@@ -57,13 +61,18 @@ def start(session: pytest.Session) -> None:
     if hasattr(config, "workerinput") or config.option.collectonly:
         return
     started: dict[str, Future[Any]] = {}
+    shared: dict[Prepare, Future[Any]] = {}
     for item in session.items:
         prepare = _prepare_of(item)
         if prepare is None or any(
             mark.args and mark.args[0] is True for mark in item.iter_markers("skipif")
         ):
             continue
+        if prepare in shared:  # begun for an earlier test that names it
+            started[item.nodeid] = shared[prepare]
+            continue
         future: Future[Any] = Future()
+        shared[prepare] = future
         try:
             work = prepare(config)
         except Exception as failed:  # raised in the test, with its traceback
@@ -83,13 +92,21 @@ def start(session: pytest.Session) -> None:
 
 
 def result(request: pytest.FixtureRequest) -> Any:
-    """The result of the running test's head start: waited for if it began, else done now."""
+    """The result of the running test's head start: waited for if it began, else done now (once
+    for the tests that share it)."""
     future = request.config.stash.get(_STARTED, {}).pop(request.node.nodeid, None)
     if future is not None:
         return future.result()
     prepare = _prepare_of(request.node)
     assert prepare is not None, f"{request.node.nodeid} has no head start (head_start.begins)"
-    return prepare(request.config)()
+    done = request.config.stash.setdefault(_DONE_HERE, {})
+    if prepare not in done:
+        future = done[prepare] = Future()
+        try:
+            future.set_result(prepare(request.config)())
+        except Exception as failed:
+            future.set_exception(failed)
+    return done[prepare].result()
 
 
 def finish(session: pytest.Session) -> None:

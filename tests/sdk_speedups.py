@@ -62,6 +62,11 @@ holds them side by side); only the time differs. They are applied to this projec
   it), through ``inspect.unwrap``: 2.0% of a serial run's main thread at e6a0158, most of it for
   objects with no ``__wrapped__`` at all, whose chain ``unwrap`` would not follow. The stand-in
   passes such an object over and hands every other one to pytest's check.
+- ``_pytest.compat.safe_getattr`` (as ``_pytest.fixtures`` and ``_pytest.python`` import it):
+  pytest reads every attribute of every plugin module and test module through it, each session,
+  and each call runs an ``import`` statement for the exceptions it catches: that statement is
+  0.8% of a serial run's main thread at c3530ab (py-spy), the ``getattr`` itself less. The
+  stand-in catches the same exceptions, imported once.
 """
 
 from __future__ import annotations
@@ -79,6 +84,7 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 import pytest
+from _pytest.outcomes import TEST_OUTCOME
 
 REPLACED: dict[str, Callable[..., Any]] = {}
 """The SDK's own functions that :func:`applied` replaced, by dotted name (for the comparison)."""
@@ -272,6 +278,20 @@ def check_for_wrapped_fixture(self: Any, name: str, obj: object) -> None:
         REPLACED[WRAPPED_FIXTURE_CHECK](self, name, obj)
 
 
+SAFE_GETATTR = "_pytest.compat.safe_getattr"
+SAFE_GETATTR_USERS = ("_pytest.compat", "_pytest.fixtures", "_pytest.python")
+"""The modules that hold pytest's ``safe_getattr`` by name and call it for every attribute."""
+
+
+def safe_getattr(object: Any, name: str, default: Any) -> Any:
+    """pytest's ``safe_getattr``: ``getattr(object, name, default)``, and ``default`` when the
+    attribute raises an ``Exception`` or one of pytest's outcomes (a skip, a fail)."""
+    try:
+        return getattr(object, name, default)
+    except TEST_OUTCOME:
+        return default
+
+
 PROXY_LOOKUPS = ("urllib.request", "requests.compat", "requests.utils", "aiohttp.helpers")
 """The modules that hold ``getproxies_environment`` (or its Linux alias ``getproxies``) by name."""
 
@@ -284,6 +304,7 @@ def applied() -> Iterator[None]:
         _replace_header_parser(patch)
         _replace_fixture_argnames(patch)
         _replace_wrapped_fixture_check(patch)
+        _replace_safe_getattr(patch)
         if "urllib.request" in sys.modules:
             _replace_proxy_lookups(patch)
         if "azure.core.settings" in sys.modules:
@@ -334,6 +355,13 @@ def _replace_wrapped_fixture_check(patch: pytest.MonkeyPatch) -> None:
         check_for_wrapped_fixture,
         WRAPPED_FIXTURE_CHECK,
     )
+
+
+def _replace_safe_getattr(patch: pytest.MonkeyPatch) -> None:
+    for name in SAFE_GETATTR_USERS:
+        module = sys.modules.get(name)
+        if module is not None:
+            _swap(patch, module, "safe_getattr", safe_getattr, SAFE_GETATTR)
 
 
 def _replace_settings_config(patch: pytest.MonkeyPatch) -> None:

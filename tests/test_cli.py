@@ -9,7 +9,7 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -27,6 +27,7 @@ from azureml_obo_harness.values import (
 
 from obo_job.cli import build_parser, main
 from obo_job.failures import ExitStatus
+from tests import head_start
 from tests.mocked_vault import challenging_vault
 
 OBO_ENDPOINT = "http://127.0.0.1:12342/token"
@@ -59,19 +60,35 @@ def test_dry_run_prints_the_child_job_as_yaml_without_calling_azure(
     assert job["experiment_name"] == "obo-child-jobs"
 
 
-def test_missing_settings_exit_2_with_one_message_and_no_traceback(tmp_path: Path) -> None:
-    # A true subprocess (one of the suite's few): ``python -m obo_job``, what AzureML runs, in a
-    # process that sees only the environment it is given (no AzureML, Azure or OBO variable).
-    environ = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "obo_job"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=environ,
-        cwd=tmp_path,
-        timeout=120,
-    )
+def python_m_obo_job_unconfigured(
+    config: pytest.Config,
+) -> Callable[[], subprocess.CompletedProcess[str]]:
+    """The test's head start (``tests/head_start.py``): ``python -m obo_job``, what AzureML runs,
+    in a process that sees only the environment it is given (no AzureML, Azure or OBO variable),
+    in a folder of its own; it runs beside the tests before this one."""
+    folder = config._tmp_path_factory.mktemp("unconfigured")  # type: ignore[attr-defined]
+    environ = {"PATH": os.environ.get("PATH", ""), "HOME": str(folder)}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "obo_job"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=environ,
+            cwd=folder,
+            timeout=120,
+        )
+
+    return run
+
+
+@head_start.begins(python_m_obo_job_unconfigured)
+def test_missing_settings_exit_2_with_one_message_and_no_traceback(
+    request: pytest.FixtureRequest,
+) -> None:
+    # A true subprocess (one of the suite's few), begun when collection ends.
+    result: subprocess.CompletedProcess[str] = head_start.result(request)
     assert result.returncode == ExitStatus.CONFIGURATION == 2
     assert result.stdout == ""
     assert result.stderr.startswith("obo_job: error: the OBO job is not configured:")

@@ -84,3 +84,43 @@ def test_a_run_that_runs_no_test_begins_no_head_start(pytester: pytest.Pytester)
     result = pytester.runpytest_inprocess(*INNER_RUN_OPTIONS, "--collect-only")
     assert result.ret == pytest.ExitCode.OK
     assert not (pytester.path / "prepared").exists()
+
+
+SHARED = """
+import itertools
+import threading
+
+from tests import head_start
+
+CALLS = itertools.count()
+
+
+def prepare(config):
+    number = next(CALLS)  # how many times the head start was prepared, in this run
+
+    def work():
+        return number, threading.current_thread().name
+
+    return work
+
+
+@head_start.begins(prepare)
+def test_one(request):
+    assert head_start.result(request)[0] == 0
+
+
+@head_start.begins(prepare)
+def test_two(request):
+    # the head start the first test named, not a second one
+    number, thread = head_start.result(request)
+    assert number == 0
+    assert thread in ("head start of test_shared.py::test_one", "MainThread")
+"""
+
+
+@pytest.mark.parametrize("where", ["begun at collection", "done at the first test's turn"])
+def test_tests_that_name_one_head_start_share_it(pytester: pytest.Pytester, where: str) -> None:
+    pytester.makeconftest(CONFTEST if where == "begun at collection" else "")
+    pytester.makepyfile(test_shared=SHARED)
+    result = pytester.runpytest_inprocess(*INNER_RUN_OPTIONS)
+    result.assert_outcomes(passed=2)

@@ -24,7 +24,7 @@ import requests.utils
 import trustme
 import urllib3.connection
 import urllib3.exceptions
-from _pytest import fixtures
+from _pytest import compat, fixtures, python
 from azure.ai.ml._utils import _experimental
 from azure.ai.ml.operations import _job_operations
 from azure.core.settings import Settings, settings
@@ -42,6 +42,7 @@ from tests.sdk_speedups import (
     GitProperties,
     check_for_wrapped_fixture,
     parse_headers,
+    safe_getattr,
     settings_config,
     should_skip_experimental_warning,
 )
@@ -56,6 +57,7 @@ PARSE_HEADERS = "http.client.parse_headers"
 SETTINGS_CONFIG = "azure.core.settings.Settings._config"
 ARGNAMES = "_pytest.fixtures.getfuncargnames"
 WRAPPED_CHECK = "_pytest.fixtures.FixtureManager._check_for_wrapped_fixture"
+SAFE_GETATTR = "_pytest.compat.safe_getattr"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -89,6 +91,8 @@ def test_the_suite_runs_with_the_stand_ins() -> None:
         fixtures.FixtureManager.__dict__["_check_for_wrapped_fixture"] is check_for_wrapped_fixture
     )
     assert REPLACED[WRAPPED_CHECK] is not check_for_wrapped_fixture
+    assert compat.safe_getattr is fixtures.safe_getattr is python.safe_getattr is safe_getattr
+    assert REPLACED[SAFE_GETATTR] is not safe_getattr
 
 
 def test_the_stand_in_skips_exactly_when_the_sdks_function_does() -> None:
@@ -491,3 +495,48 @@ def test_the_wrapped_fixture_check_warns_exactly_as_pytests(request: pytest.Fixt
         warned[name] = len(pytests)
     assert warned["wrapped_fixture"] == warned["class_method"] == 1  # the check can tell
     assert sum(warned.values()) == 2
+
+
+class _Attributes:
+    """An object whose attributes answer, or raise, in every way ``safe_getattr`` tells apart."""
+
+    plain = "plain"
+
+    @property
+    def raises_an_error(self) -> str:
+        raise ValueError("an error")
+
+    @property
+    def skips(self) -> str:
+        pytest.skip("skipped")
+
+    @property
+    def fails(self) -> str:
+        pytest.fail("failed")
+
+    @property
+    def exits(self) -> str:
+        pytest.exit("exited")
+
+    @property
+    def interrupts(self) -> str:
+        raise KeyboardInterrupt
+
+
+def _outcome(getter: Callable[[object, str, object], object], name: str) -> object:
+    try:
+        return ("value", getter(_Attributes(), name, "default"))
+    except BaseException as raised:  # what escapes: Ctrl-C, not an error, a skip or an exit
+        return ("raised", type(raised))
+
+
+@pytest.mark.parametrize(
+    "name", ["plain", "missing", "raises_an_error", "skips", "fails", "exits", "interrupts"]
+)
+def test_the_safe_getattr_stand_in_answers_and_raises_as_pytests(name: str) -> None:
+    pytests = _outcome(REPLACED[SAFE_GETATTR], name)
+    assert _outcome(safe_getattr, name) == pytests
+    if name == "interrupts":  # the one pytest does not swallow
+        assert pytests == ("raised", KeyboardInterrupt)
+    else:
+        assert pytests == ("value", "plain" if name == "plain" else "default")

@@ -3,7 +3,8 @@
 ``run`` spawns its COMMAND by design. That path runs once, as a shell runs it: the installed
 ``fake-azure`` console script is a real process (one of the suite's few), and its command a
 trivial Python script that imports nothing (a process that imported the Azure SDKs would pay
-their import floor). The other tests call the entry function in this process; the program that
+their import floor). The process is the two tests' head start (``tests/head_start.py``): in a
+serial run it runs on the machine's other core while this process runs the tests before them. The other tests call the entry function in this process; the program that
 reads the secret runs in it too, through :func:`tests.in_process.commands_run_in_process`.
 """
 
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ import pytest
 from azureml_obo_harness import values
 from azureml_obo_harness.cloud.__main__ import main
 
+from tests import head_start
 from tests.in_process import commands_run_in_process
 
 SPAWNED = """\
@@ -37,25 +40,42 @@ raise SystemExit(3)
 Spawned = tuple[subprocess.CompletedProcess[str], Path]
 
 
-@pytest.fixture(scope="module")
-def spawned(tmp_path_factory: pytest.TempPathFactory) -> Spawned:
-    """The installed console script, ``fake-azure run -- python SPAWNED FILE``, run once for the
-    module as a real process: what it did, and FILE."""
-    folder = tmp_path_factory.mktemp("spawned")
+def the_console_script_run(config: pytest.Config) -> Callable[[], Spawned]:
+    """The two tests' head start (``tests/head_start.py``): the installed console script,
+    ``fake-azure run -- python SPAWNED FILE``, run once as a real process, in the environment of
+    the session; its process starts when collection ends and runs beside the tests before these.
+    Gives what it did, and FILE."""
+    folder = config._tmp_path_factory.mktemp("spawned")  # type: ignore[attr-defined]
     (folder / "spawned.py").write_text(SPAWNED)
     written = folder / "environ.json"
     script = Path(sys.executable).parent / "fake-azure"
     command = [str(script), "run", "--", sys.executable, str(folder / "spawned.py"), str(written)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    return result, written
+    environ = dict(os.environ)  # read here: the tests before these may change os.environ
+
+    def run() -> Spawned:
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=120, check=False, env=environ
+        )
+        return result, written
+
+    return run
 
 
+@pytest.fixture
+def spawned(request: pytest.FixtureRequest) -> Spawned:
+    """What the console script's run did, and FILE (:func:`the_console_script_run`)."""
+    result: Spawned = head_start.result(request)
+    return result
+
+
+@head_start.begins(the_console_script_run)
 def test_the_console_script_exits_with_the_commands_status(spawned: Spawned) -> None:
     result, _ = spawned
 
     assert result.returncode == 3, result.stderr
 
 
+@head_start.begins(the_console_script_run)
 def test_run_gives_the_command_the_fake_azure_environment(spawned: Spawned) -> None:
     result, written = spawned
     assert written.is_file(), result.stderr
