@@ -137,6 +137,7 @@ def test_serve_prints_export_lines_and_stops_on_sigterm(monkeypatch: pytest.Monk
     }
     stdout = _Lines()
     monkeypatch.setattr(sys, "stdout", stdout)
+    main_thread = threading.get_ident()
 
     def stop_when_serving() -> None:
         if not stdout.serving.wait(timeout=60):
@@ -144,7 +145,9 @@ def test_serve_prints_export_lines_and_stops_on_sigterm(monkeypatch: pytest.Monk
         # Were serve() to leave SIGTERM's default in place, SIGTERM would kill the test run:
         # interrupt it instead (KeyboardInterrupt), which pytest reports.
         handled = signal.getsignal(signal.SIGTERM) is not saved[signal.SIGTERM]
-        os.kill(os.getpid(), signal.SIGTERM if handled else signal.SIGINT)
+        # To the main thread, where Python runs the handler: sent to the process, the signal may
+        # land in another thread (a head start's), and the handler waits for serve()'s next poll.
+        signal.pthread_kill(main_thread, signal.SIGTERM if handled else signal.SIGINT)
 
     stopper = threading.Thread(target=stop_when_serving, daemon=True)
     stopper.start()
