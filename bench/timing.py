@@ -25,6 +25,29 @@ def median_seconds(function: Callable[[], object], runs: int, *, warmup: int = 1
     return statistics.median(times)
 
 
+def interleaved_seconds(
+    functions: Sequence[Callable[[], object]], rounds: int, *, warmup: int = 1
+) -> list[list[float]]:
+    """The wall times of ``rounds`` calls of each function, called in turn (one call of each per
+    round, after ``warmup`` untimed rounds): on a machine whose speed drifts, figures to compare
+    are measured side by side, not one batch after the other. One list per function."""
+    for _ in range(warmup):
+        for function in functions:
+            function()
+    times: list[list[float]] = [[] for _ in functions]
+    for _ in range(rounds):
+        for function, taken in zip(functions, times, strict=True):
+            start = time.perf_counter()
+            function()
+            taken.append(time.perf_counter() - start)
+    return times
+
+
+def median_ratio(numerators: Sequence[float], denominators: Sequence[float]) -> float:
+    """The median of the rounds' own ratios (``numerators[i] / denominators[i]``)."""
+    return statistics.median(n / d for n, d in zip(numerators, denominators, strict=True))
+
+
 def command_seconds(
     argv: Sequence[str],
     runs: int,
