@@ -266,6 +266,27 @@ def scratch_project(pytester: pytest.Pytester) -> Run:
     return run
 
 
+_RECORDED: dict[str, str] = {}
+"""The scratch project's cassette as the first test that needed one recorded it, in this run."""
+
+
+@pytest.fixture
+def recorded_project(pytester: pytest.Pytester, scratch_project: Run) -> Run:
+    """:func:`scratch_project` with its cassette recorded against the fake Azure: by this test's
+    own inner run (``--azure=fake --record-mode=rewrite``) the first time a test asks, a copy of
+    that recording after (a recording is the same whichever test makes it; the tests that take
+    this one check what happens to a recorded cassette, and
+    ``test_a_cassette_recorded_against_the_fake_azure_replays_offline`` records its own)."""
+    cassette = pytester.path / CASSETTE
+    if "text" not in _RECORDED:
+        scratch_project("--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
+        _RECORDED["text"] = cassette.read_text()
+    else:
+        cassette.parent.mkdir(parents=True, exist_ok=True)
+        cassette.write_text(_RECORDED["text"])
+    return scratch_project
+
+
 def _edit_test(pytester: pytest.Pytester, edit: Callable[[str], str]) -> None:
     test_file = pytester.path / "test_round_trip.py"
     test_file.write_text(edit(test_file.read_text()))
@@ -286,15 +307,14 @@ def test_a_cassette_recorded_against_the_fake_azure_replays_offline(
 
 
 def test_a_failing_rewrite_keeps_the_previous_cassette(
-    pytester: pytest.Pytester, scratch_project: Run
+    pytester: pytest.Pytester, recorded_project: Run
 ) -> None:
-    scratch_project("--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
     cassette = pytester.path / CASSETTE
     before = cassette.read_text()
     _edit_test(
         pytester, lambda text: f"{text.rstrip()}\n    assert False, 'the code under test broke'\n"
     )
-    rewrite = scratch_project("--azure=fake", "--record-mode=rewrite")
+    rewrite = recorded_project("--azure=fake", "--record-mode=rewrite")
     rewrite.assert_outcomes(failed=1)
     rewrite.stdout.fnmatch_lines([f"cassette {cassette} was restored: the test did not pass*"])
     assert cassette.read_text() == before
@@ -333,16 +353,15 @@ def test_an_async_client_can_use_a_sync_credential_through_the_adapter() -> None
 
 
 def test_unplayed_recorded_interactions_fail_the_test(
-    pytester: pytest.Pytester, scratch_project: Run
+    pytester: pytest.Pytester, recorded_project: Run
 ) -> None:
-    scratch_project("--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
     _edit_test(
         pytester,
         lambda text: text.replace(
             "    secret = read_secret", "    return\n    secret = read_secret"
         ),
     )
-    replay = scratch_project("--block-network")
+    replay = recorded_project("--block-network")
     replay.assert_outcomes(passed=1, errors=1)  # the test body passes, its teardown fails it
     assert replay.ret == pytest.ExitCode.TESTS_FAILED
     replay.stdout.fnmatch_lines(
@@ -397,12 +416,11 @@ def test_a_miss_after_an_sdk_upgrade_says_the_api_version_changed() -> None:
     ids=["truncated", "wrong-shape"],
 )
 def test_a_broken_cassette_names_the_file_and_the_record_command(
-    pytester: pytest.Pytester, scratch_project: Run, damage: Callable[[str], str]
+    pytester: pytest.Pytester, recorded_project: Run, damage: Callable[[str], str]
 ) -> None:
-    scratch_project("--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
     cassette = pytester.path / CASSETTE
     cassette.write_text(damage(cassette.read_text()))
-    replay = scratch_project("--block-network")
+    replay = recorded_project("--block-network")
     assert replay.ret == pytest.ExitCode.TESTS_FAILED
     assert f"cassette {cassette} cannot be read" in replay.stdout.str()
     assert RERECORD in replay.stdout.str()
@@ -455,14 +473,13 @@ class _Sized:
 
 
 def test_a_real_replay_miss_reports_the_closest_request_and_the_command(
-    pytester: pytest.Pytester, scratch_project: Run
+    pytester: pytest.Pytester, recorded_project: Run
 ) -> None:
-    scratch_project("--azure=fake", "--record-mode=rewrite").assert_outcomes(passed=1)
     _edit_test(
         pytester,
         lambda text: text.replace("azure_coordinates.secret_name)", '"another-secret")'),
     )
-    replay = scratch_project("--block-network")
+    replay = recorded_project("--block-network")
     # The test fails on the miss; its teardown then reports the recorded requests left unplayed.
     replay.assert_outcomes(failed=1, errors=1)
     replay.stdout.fnmatch_lines(
