@@ -62,6 +62,13 @@ holds them side by side); only the time differs. They are applied to this projec
   it), through ``inspect.unwrap``: 2.0% of a serial run's main thread at e6a0158, most of it for
   objects with no ``__wrapped__`` at all, whose chain ``unwrap`` would not follow. The stand-in
   passes such an object over and hands every other one to pytest's check.
+- ``pluggy._manager._static_hook_attr``: registering a plugin looks every ``pytest_*`` attribute
+  up through ``inspect.getattr_static`` two or three times (for its options, its function, and a
+  hook specification's), and every in-process ``pytester`` run registers pytest's ~45 plugin
+  modules and the installed ones again. The stand-in answers a module's own plain function (not
+  shadowed by an attribute of the module type) as pluggy does, ``(function, function)``, without
+  the static lookup, and hands anything else (a class, an instance, a wrapper, a module of
+  another type) to pluggy's function.
 - ``_pytest.compat.safe_getattr`` (as ``_pytest.fixtures`` and ``_pytest.python`` import it):
   pytest reads every attribute of every plugin module and test module through it, each session,
   and each call runs an ``import`` statement for the exceptions it catches: that statement is
@@ -278,6 +285,20 @@ def check_for_wrapped_fixture(self: Any, name: str, obj: object) -> None:
         REPLACED[WRAPPED_FIXTURE_CHECK](self, name, obj)
 
 
+STATIC_HOOK_ATTR = "pluggy._manager._static_hook_attr"
+_MODULE_TYPE_NAMES = frozenset(vars(types.ModuleType)) | frozenset(vars(object))
+"""Names the module type answers itself, before a module's own ``__dict__``."""
+
+
+def static_hook_attr(obj: object, name: str) -> Any:
+    """pluggy's ``_static_hook_attr``: ``(marker_holder, function)`` for ``name`` on ``obj``."""
+    if type(obj) is types.ModuleType and name not in _MODULE_TYPE_NAMES:
+        value = obj.__dict__.get(name)
+        if type(value) is types.FunctionType:
+            return value, value
+    return REPLACED[STATIC_HOOK_ATTR](obj, name)
+
+
 SAFE_GETATTR = "_pytest.compat.safe_getattr"
 SAFE_GETATTR_USERS = ("_pytest.compat", "_pytest.fixtures", "_pytest.python")
 """The modules that hold pytest's ``safe_getattr`` by name and call it for every attribute."""
@@ -305,6 +326,7 @@ def applied() -> Iterator[None]:
         _replace_fixture_argnames(patch)
         _replace_wrapped_fixture_check(patch)
         _replace_safe_getattr(patch)
+        _replace_static_hook_attr(patch)
         if "urllib.request" in sys.modules:
             _replace_proxy_lookups(patch)
         if "azure.core.settings" in sys.modules:
@@ -362,6 +384,12 @@ def _replace_safe_getattr(patch: pytest.MonkeyPatch) -> None:
         module = sys.modules.get(name)
         if module is not None:
             _swap(patch, module, "safe_getattr", safe_getattr, SAFE_GETATTR)
+
+
+def _replace_static_hook_attr(patch: pytest.MonkeyPatch) -> None:
+    from pluggy import _manager
+
+    _swap(patch, _manager, "_static_hook_attr", static_hook_attr, STATIC_HOOK_ATTR)
 
 
 def _replace_settings_config(patch: pytest.MonkeyPatch) -> None:

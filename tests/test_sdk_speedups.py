@@ -10,6 +10,7 @@ import io
 import os
 import ssl
 import threading
+import types
 import unittest.mock
 import urllib.request
 import warnings
@@ -32,6 +33,7 @@ from azureml_obo_harness.serving import PromptShutdownMixin
 from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from pluggy import _manager as pluggy_manager
 
 from tests.cloud.conftest import allowed_hosts  # loopback only: the TLS servers below
 from tests.sdk_speedups import (
@@ -45,6 +47,7 @@ from tests.sdk_speedups import (
     safe_getattr,
     settings_config,
     should_skip_experimental_warning,
+    static_hook_attr,
 )
 
 __all__ = ["allowed_hosts"]
@@ -58,6 +61,7 @@ SETTINGS_CONFIG = "azure.core.settings.Settings._config"
 ARGNAMES = "_pytest.fixtures.getfuncargnames"
 WRAPPED_CHECK = "_pytest.fixtures.FixtureManager._check_for_wrapped_fixture"
 SAFE_GETATTR = "_pytest.compat.safe_getattr"
+STATIC_HOOK_ATTR = "pluggy._manager._static_hook_attr"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -93,6 +97,8 @@ def test_the_suite_runs_with_the_stand_ins() -> None:
     assert REPLACED[WRAPPED_CHECK] is not check_for_wrapped_fixture
     assert compat.safe_getattr is fixtures.safe_getattr is python.safe_getattr is safe_getattr
     assert REPLACED[SAFE_GETATTR] is not safe_getattr
+    assert pluggy_manager._static_hook_attr is static_hook_attr
+    assert REPLACED[STATIC_HOOK_ATTR] is not static_hook_attr
 
 
 def test_the_stand_in_skips_exactly_when_the_sdks_function_does() -> None:
@@ -540,3 +546,47 @@ def test_the_safe_getattr_stand_in_answers_and_raises_as_pytests(name: str) -> N
         assert pytests == ("raised", KeyboardInterrupt)
     else:
         assert pytests == ("value", "plain" if name == "plain" else "default")
+
+
+class _HookHolder:
+    """A plugin class: its methods, a static and a class method, a property, an instance value."""
+
+    def pytest_method(self) -> None: ...
+
+    @staticmethod
+    def pytest_static() -> None: ...
+
+    @classmethod
+    def pytest_class(cls) -> None: ...
+
+    @property
+    def pytest_property(self) -> None: ...
+
+
+def _hook_holders() -> list[object]:
+    import _pytest.python
+    import _pytest.terminal
+
+    odd = types.ModuleType("odd")  # a module whose own names shadow or mimic the module type's
+    odd.__dict__.update(
+        {"__repr__": lambda: "odd", "pytest_lambda": lambda: None, "pytest_number": 3}
+    )
+    odd.pytest_bound = _HookHolder().pytest_method  # type: ignore[attr-defined]
+    odd.pytest_static = staticmethod(_plain_fixture)  # type: ignore[attr-defined]
+    instance = _HookHolder()
+    instance.pytest_value = _plain_fixture  # type: ignore[attr-defined]
+
+    class Submodule(types.ModuleType):
+        pytest_from_the_type = _plain_fixture
+
+    return [_pytest.python, _pytest.terminal, odd, Submodule("sub"), _HookHolder, instance]
+
+
+def test_the_static_hook_attr_stand_in_answers_as_pluggy() -> None:
+    pluggys = REPLACED[STATIC_HOOK_ATTR]
+    compared = 0
+    for holder in _hook_holders():
+        for name in [*dir(holder), "pytest_absent"]:
+            assert static_hook_attr(holder, name) == pluggys(holder, name), (holder, name)
+            compared += 1
+    assert compared > 200  # every attribute of two of pytest's plugin modules among them
