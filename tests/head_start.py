@@ -104,7 +104,7 @@ def result(request: pytest.FixtureRequest) -> Any:
         future = done[prepare] = Future()
         try:
             future.set_result(prepare(request.config)())
-        except Exception as failed:
+        except BaseException as failed:  # a skip too: each test that shares it gets it
             future.set_exception(failed)
     return done[prepare].result()
 

@@ -4,8 +4,9 @@
 ``fake-azure`` console script is a real process (one of the suite's few), and its command a
 trivial Python script that imports nothing (a process that imported the Azure SDKs would pay
 their import floor). The process is the two tests' head start (``tests/head_start.py``): in a
-serial run it runs on the machine's other core while this process runs the tests before them. The other tests call the entry function in this process; the program that
-reads the secret runs in it too, through :func:`tests.in_process.commands_run_in_process`.
+serial run it runs on the machine's other core while this process runs the tests before them.
+The other tests call the entry function in this process; the program that reads the secret runs
+in it too, through :func:`tests.in_process.commands_run_in_process`.
 """
 
 from __future__ import annotations
