@@ -25,6 +25,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -47,6 +48,13 @@ def begins(prepare: Prepare) -> Callable[[T], T]:
         return test
 
     return decorate
+
+
+def folder(config: pytest.Config, name: str) -> Path:
+    """A new folder of the run's temporary folders, for a head start's files (``prepare`` runs
+    before any test has a ``tmp_path``)."""
+    made: Path = config._tmp_path_factory.mktemp(name)  # type: ignore[attr-defined]
+    return made
 
 
 def _prepare_of(item: pytest.Item) -> Prepare | None:

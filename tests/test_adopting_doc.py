@@ -414,7 +414,7 @@ def the_guide_up_to_the_teams_first_pytest(config: pytest.Config) -> Callable[[]
     step of the guide up to the first that runs in this process (the venv, the install and its
     checks, ``git init``, the files, the first pytest command in the team's venv)."""
     key = install_key([GUIDE, Path(__file__), Path(team_venv.__file__)])
-    fresh = config._tmp_path_factory.mktemp("team")  # type: ignore[attr-defined]
+    fresh = head_start.folder(config, "team")
     folder = team_folder(getattr(config, "cache", None), fresh, key)
     [install] = [c for c in commands() if c.startswith("pip install ") and c not in NOT_RUN]
     following = Following(folder, team_environ(), what_the_index_would_give(folder.path, install))

@@ -66,7 +66,7 @@ def python_m_obo_job_unconfigured(
     """The test's head start (``tests/head_start.py``): ``python -m obo_job``, what AzureML runs,
     in a process that sees only the environment it is given (no AzureML, Azure or OBO variable),
     in a folder of its own; it runs beside the tests before this one."""
-    folder = config._tmp_path_factory.mktemp("unconfigured")  # type: ignore[attr-defined]
+    folder = head_start.folder(config, "unconfigured")
     environ = {"PATH": os.environ.get("PATH", ""), "HOME": str(folder)}
 
     def run() -> subprocess.CompletedProcess[str]:

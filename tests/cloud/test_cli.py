@@ -46,7 +46,7 @@ def the_console_script_run(config: pytest.Config) -> Callable[[], Spawned]:
     ``fake-azure run -- python SPAWNED FILE``, run once as a real process, in the environment of
     the session; its process starts when collection ends and runs beside the tests before these.
     Gives what it did, and FILE."""
-    folder = config._tmp_path_factory.mktemp("spawned")  # type: ignore[attr-defined]
+    folder = head_start.folder(config, "spawned")
     (folder / "spawned.py").write_text(SPAWNED)
     written = folder / "environ.json"
     script = Path(sys.executable).parent / "fake-azure"
